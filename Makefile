@@ -1,0 +1,59 @@
+# Kennisbank — everyday commands. `make run` and `make test` do all the set-up.
+
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+# PostgreSQL for `make test-postgres`; the test database is test_$(PG_DB).
+PG_URL ?= postgres://postgres@127.0.0.1:5432/$(PG_DB)
+PG_DB ?= kennisbank
+
+# The first Python 3.12+ on the PATH (pyenv reads .python-version).
+PYTHON := $(shell for p in python3.14 python3.13 python3.12 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
+	then echo $$p; break; fi; done)
+
+# Tests never need a real secret; the key below is only ever used by them.
+TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=false
+
+.PHONY: help install run migrate seed test test-postgres lint clean
+
+help:
+	@echo "make run            install, migrate, load the seed columns, serve on http://127.0.0.1:$(PORT)/"
+	@echo "make test           the whole test suite on SQLite"
+	@echo "make test-postgres  the same suite on PostgreSQL ($(PG_URL))"
+	@echo "make lint           ruff"
+
+$(BIN)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Kennisbank needs Python 3.12 or newer (Django 6.1 does). Install it, e.g. 'pyenv install 3.12', and try again." >&2; \
+		exit 1; fi
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=true $(BIN)/python manage.py createcachetable
+
+seed: migrate
+	DJANGO_DEBUG=true $(BIN)/python manage.py load_seed --if-empty
+
+run: seed
+	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@$(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=5).close()" \
+		|| { echo "PostgreSQL is not reachable at $(PG_URL)." >&2; exit 1; }
+	$(TEST_ENV) DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

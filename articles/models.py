@@ -1,0 +1,212 @@
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from .markdown import count_words, render_markdown
+
+WORDS_PER_MINUTE = 200
+
+
+class AuthorQuerySet(models.QuerySet):
+    def with_column_counts(self):
+        """Annotate `column_count`: the number of columns the public may see."""
+        published = Column.objects.published()
+        return self.annotate(column_count=Count("columns", filter=Q(columns__in=published)))
+
+
+class Author(models.Model):
+    name = models.CharField("naam", max_length=120)
+    slug = models.SlugField("slug", max_length=140, unique=True)
+    role = models.CharField(
+        "rol en organisatie",
+        max_length=200,
+        blank=True,
+        help_text="Eén korte regel, bijvoorbeeld ‘organisatie-adviseur bij Groothuis Advies’.",
+    )
+    bio = models.TextField("over de auteur", blank=True, help_text="Markdown.")
+    bio_html = models.TextField(blank=True, editable=False)
+    website = models.URLField("website", blank=True)
+
+    objects = AuthorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "auteur"
+        verbose_name_plural = "auteurs"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.bio_html = render_markdown(self.bio)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author_detail", kwargs={"slug": self.slug})
+
+
+class ThemeQuerySet(models.QuerySet):
+    def with_column_counts(self):
+        """Annotate `column_count`: the number of columns the public may see."""
+        published = Column.objects.published()
+        return self.annotate(
+            column_count=Count(
+                "themed_columns", filter=Q(themed_columns__content_object__in=published)
+            )
+        )
+
+
+class Theme(TagBase):
+    """A theme ("thema"): django-taggit's tag with a description of its own."""
+
+    description = models.TextField("omschrijving", blank=True, help_text="Markdown.")
+    description_html = models.TextField(blank=True, editable=False)
+    featured = models.BooleanField(
+        "uitgelicht", default=False, help_text="Uitgelichte thema's staan op de voorpagina."
+    )
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "thema"
+        verbose_name_plural = "thema's"
+
+    def save(self, *args, **kwargs):
+        self.name = self.name.strip().lower()
+        self.description_html = render_markdown(self.description)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:theme_detail", kwargs={"slug": self.slug})
+
+
+class ThemedColumn(TaggedItemBase):
+    content_object = models.ForeignKey("Column", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_columns")
+
+    class Meta:
+        verbose_name = "thema van een column"
+        verbose_name_plural = "thema's van columns"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="unique_theme_per_column"
+            ),
+        ]
+
+
+class ColumnQuerySet(models.QuerySet):
+    def published(self):
+        """The one rule for what the public may see: published, and its time has come."""
+        return self.filter(status=Column.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Staff preview drafts and scheduled columns; everyone else sees published ones."""
+        return self.all() if user.is_staff else self.published()
+
+    def with_related(self):
+        """What listings show, fetched in a fixed number of queries."""
+        return self.select_related("author").prefetch_related("themes")
+
+    def related_to(self, column, limit=3):
+        """Other published columns that share the most themes with `column`."""
+        return (
+            self.published()
+            .exclude(pk=column.pk)
+            .filter(themes__in=column.themes.all())
+            .annotate(shared_themes=Count("themes"))
+            .order_by("-shared_themes", "-published_at")
+            .with_related()[:limit]
+        )
+
+    def years(self):
+        """The years that have published columns, newest first, with counts."""
+        return (
+            self.published()
+            .values("published_at__year")
+            .annotate(count=Count("pk"))
+            .order_by("-published_at__year")
+        )
+
+
+class Column(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Concept"
+        PUBLISHED = "published", "Gepubliceerd"
+
+    title = models.CharField("titel", max_length=200)
+    slug = models.SlugField("slug", max_length=200, unique=True)
+    lead = models.TextField(
+        "inleiding", max_length=500, help_text="Eén of twee zinnen die de column samenvatten."
+    )
+    body = models.TextField(
+        "tekst", help_text="Markdown: ## voor een tussenkop, > voor een citaat."
+    )
+    body_html = models.TextField(blank=True, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    author = models.ForeignKey(
+        Author, on_delete=models.PROTECT, related_name="columns", verbose_name="auteur"
+    )
+    themes = TaggableManager(
+        "thema's", through=ThemedColumn, blank=True, help_text="Kommagescheiden, in kleine letters."
+    )
+    status = models.CharField(
+        "status", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "publicatiemoment",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Een moment in de toekomst plant de column in. Leeg bij publiceren: nu.",
+    )
+    source_name = models.CharField("oorspronkelijke publicatie", max_length=200, blank=True)
+    source_url = models.URLField("adres van de bron", blank=True)
+    created_at = models.DateTimeField("aangemaakt", auto_now_add=True)
+    updated_at = models.DateTimeField("gewijzigd", auto_now=True)
+
+    objects = ColumnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = "column"
+        verbose_name_plural = "columns"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_column_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.body_html = render_markdown(self.body)
+        self.word_count = count_words(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:column_detail", kwargs={"slug": self.slug})
+
+    @property
+    def reading_time(self):
+        """Minutes to read, at about 200 words a minute, at least 1."""
+        return max(1, round(self.word_count / WORDS_PER_MINUTE))
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_public

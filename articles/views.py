@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from .models import Author, Column, Theme
+
+
+def paginate(request, queryset):
+    """One page of `queryset`; a bad `?pagina=` gives the nearest valid page."""
+    paginator = Paginator(queryset, settings.COLUMNS_PER_PAGE)
+    try:
+        number = int(request.GET.get("pagina", 1))
+    except ValueError:
+        number = 1
+    return paginator.page(min(max(number, 1), paginator.num_pages))
+
+
+def home(request):
+    columns = Column.objects.published().with_related()[: settings.COLUMNS_PER_PAGE]
+    themes = Theme.objects.filter(featured=True).with_column_counts()
+    authors = Author.objects.with_column_counts().filter(column_count__gt=0)
+    return render(
+        request,
+        "articles/home.html",
+        {"columns": columns, "featured_themes": themes, "authors": authors},
+    )
+
+
+def column_list(request):
+    page = paginate(request, Column.objects.published().with_related())
+    return render(request, "articles/column_list.html", {"page": page})
+
+
+def column_detail(request, slug):
+    column = get_object_or_404(Column.objects.visible_to(request.user).with_related(), slug=slug)
+    related = Column.objects.related_to(column)
+    return render(request, "articles/column_detail.html", {"column": column, "related": related})
+
+
+def author_list(request):
+    authors = Author.objects.with_column_counts()
+    return render(request, "articles/author_list.html", {"authors": authors})
+
+
+def author_detail(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    page = paginate(request, author.columns.published().with_related())
+    return render(request, "articles/author_detail.html", {"author": author, "page": page})
+
+
+def theme_list(request):
+    themes = Theme.objects.with_column_counts()
+    return render(request, "articles/theme_list.html", {"themes": themes})
+
+
+def theme_detail(request, slug):
+    theme = get_object_or_404(Theme, slug=slug)
+    page = paginate(request, Column.objects.published().filter(themes=theme).with_related())
+    return render(request, "articles/theme_detail.html", {"theme": theme, "page": page})
+
+
+def archive_index(request):
+    years = Column.objects.years()
+    return render(request, "articles/archive_index.html", {"years": years})
+
+
+def archive_year(request, year):
+    columns = Column.objects.published().filter(published_at__year=year)
+    if not columns.exists():
+        raise Http404("Geen columns in dit jaar.")
+    page = paginate(request, columns.with_related())
+    return render(request, "articles/archive_year.html", {"year": year, "page": page})

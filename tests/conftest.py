@@ -1,0 +1,62 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_collectstatic(settings):
+    """Serve static files from the source folders, as in development: tests don't
+    run collectstatic, so there is no manifest of hashed names."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture
+def author(db):
+    return factories.AuthorFactory()
+
+
+@pytest.fixture
+def theme(db):
+    return factories.ThemeFactory(name="klant centraal", slug="klant-centraal")
+
+
+@pytest.fixture
+def column_factory(db):
+    return factories.ColumnFactory
+
+
+@pytest.fixture
+def column(db, theme):
+    return factories.ColumnFactory(themes=[theme])
+
+
+@pytest.fixture
+def seed(db):
+    """The five seed columns, loaded as `make run` loads them."""
+    call_command("load_seed", verbosity=0)
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    """A member of the editors' group, as the redactie works."""
+    user = django_user_model.objects.create_user(
+        username="redacteur", password="geheim-wachtwoord-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Redactie"))
+    return user
+
+
+@pytest.fixture
+def editor_client(editor):
+    """A browser of its own for the editor, so `client` stays an anonymous reader."""
+    editor_client = Client()
+    editor_client.force_login(editor)
+    return editor_client

@@ -1,0 +1,51 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from articles.models import Author, Column, Theme
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Auteur {n}")
+    slug = factory.Sequence(lambda n: f"auteur-{n}")
+    role = "adviseur"
+    bio = "Schrijft over klanten en medewerkers."
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"thema {n}")
+    slug = factory.Sequence(lambda n: f"thema-{n}")
+    description = "Een thema."
+
+
+class ColumnFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Column
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Column nummer {n}")
+    slug = factory.Sequence(lambda n: f"column-{n}")
+    lead = "Een korte inleiding over de klant."
+    body = "## Tussenkop\n\nDe klant staat centraal. " * 20
+    author = factory.SubFactory(AuthorFactory)
+    status = Column.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themes.set(extracted)
+
+    class Params:
+        draft = factory.Trait(status=Column.Status.DRAFT, published_at=None)
+        scheduled = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
+        )

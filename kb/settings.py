@@ -49,6 +49,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

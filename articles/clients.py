@@ -1,0 +1,87 @@
+"""Who is asking: the client's address and per-client rate limits.
+
+Both live in one place because flood control (reactions) and the admin login limit
+must agree on who a client is, and must count in the cache that every app server
+shares (the database or Redis), never in one process's memory.
+"""
+
+import hashlib
+import ipaddress
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def client_address(request):
+    """The address of the client that sent `request`.
+
+    X-Forwarded-For is believed only when the direct peer is a trusted proxy
+    (setting TRUSTED_PROXIES); then the right-most address that is not itself a
+    trusted proxy is the client. Anyone else's X-Forwarded-For is ignored.
+    """
+    peer = request.META.get("REMOTE_ADDR", "")
+    if not _is_trusted_proxy(peer):
+        return peer
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
+        if not _is_valid_address(hop):
+            break
+        if not _is_trusted_proxy(hop):
+            return hop
+    return peer
+
+
+def _is_valid_address(value):
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_trusted_proxy(address):
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(net, strict=False) for net in settings.TRUSTED_PROXIES)
+
+
+def _key(scope, identity):
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{identity}".encode()).hexdigest()[:32]
+    return f"rate:{scope}:{digest}"
+
+
+def allow_once_per(scope, identity, seconds):
+    """True for the first event of `identity` in `scope` within `seconds`, False after."""
+    if seconds <= 0:
+        return True
+    return cache.add(_key(scope, identity) + ":once", 1, timeout=seconds)
+
+
+def allow_count(scope, identity, limit, period):
+    """Count one event; True while there were at most `limit` in the current window
+    of `period` seconds."""
+    if limit <= 0:
+        return True
+    window = int(time.time() // period)
+    key = f"{_key(scope, identity)}:{window}"
+    cache.add(key, 0, timeout=period)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=period)
+        count = 1
+    return count <= limit
+
+
+def count_of(scope, identity, period):
+    """Events counted by `allow_count` in the current window (0 when none)."""
+    window = int(time.time() // period)
+    return cache.get(f"{_key(scope, identity)}:{window}", 0)
+
+
+def reset(scope, identity, period):
+    window = int(time.time() // period)
+    cache.delete(f"{_key(scope, identity)}:{window}")

@@ -1,0 +1,19 @@
+from django.core.management import call_command
+
+from articles.models import Author, Column
+
+
+def test_generate_corpus_adds_published_columns_from_the_seed_vocabulary(seed):
+    call_command("generate_corpus", 30, verbosity=0, stdout=None)
+    generated = Column.objects.filter(slug__startswith="corpus-")
+
+    assert generated.count() == 30
+    assert Column.objects.published().count() == 35
+    column = generated.first()
+    assert column.themes.exists()
+    assert column.body_html.startswith("<p>")
+    assert column.reading_time >= 1
+
+    call_command("generate_corpus", 5, "--clear", verbosity=0)
+    assert Column.objects.filter(slug__startswith="corpus-").count() == 5
+    assert Author.objects.filter(slug="john-hermarij").exists()

@@ -163,6 +163,9 @@ WHITENOISE_MAX_AGE = 31536000  # hashed names: cache for a year
 
 LOGIN_URL = "admin:login"
 
+# Themes typed as "Klant Centraal" match the existing "klant centraal".
+TAGGIT_CASE_INSENSITIVE = True
+
 # The public name of the site, used in titles, feeds and e-mails.
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Kennisbank")
 # Columns per page in listings.

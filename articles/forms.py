@@ -103,6 +103,8 @@ class ReactionForm(forms.Form):
                 max_age=settings.REACTIONS_FORM_MAX_AGE,
             )
             column_pk, issued = int(payload["column"]), float(payload["issued"])
+            if time.time() - issued > settings.REACTIONS_FORM_MAX_AGE:
+                raise signing.SignatureExpired("The form was issued too long ago.")
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             # Expired, tampered with or missing: a fresh form, the text kept.
             self.expired = True

@@ -12,7 +12,9 @@ def form_token(column, age=60):
     return signing.dumps({"column": column.pk, "issued": time.time() - age}, salt=TOKEN_SALT)
 
 
-def post_reaction(client, column, *, age=60, token=None, follow=False, headers=None, **fields):
+def post_reaction(
+    client, column, *, age=60, token=None, follow=False, headers=None, peer="127.0.0.1", **fields
+):
     data = {
         "name": "Anna de Vries",
         "email": "anna@example.nl",
@@ -23,5 +25,9 @@ def post_reaction(client, column, *, age=60, token=None, follow=False, headers=N
     }
     data = {key: value for key, value in data.items() if value is not None}
     return client.post(
-        f"/columns/{column.slug}/reageren/", data, follow=follow, headers=headers or {}
+        f"/columns/{column.slug}/reageren/",
+        data,
+        follow=follow,
+        headers=headers or {},
+        REMOTE_ADDR=peer,
     )

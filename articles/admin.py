@@ -98,7 +98,9 @@ class ReactionAdminForm(forms.ModelForm):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Verschijnt meteen onder deze reactie, gemarkeerd als “Redactie”.",
+        help_text="Verschijnt meteen onder deze reactie, gemarkeerd als “Redactie”. "
+        "Keur de reactie zelf ook goed: een antwoord op een reactie die niet op de site "
+        "staat, is ook niet te zien.",
     )
 
     class Meta:

@@ -21,6 +21,9 @@ REMEMBER_SALT = "articles.reactions.remember"
 REMEMBER_MAX_AGE = 365 * 24 * 3600
 # Ids of the reactions this browser session posted that are not (yet) public.
 OWN_REACTIONS_KEY = "own_reactions"
+# A notice for the reader shown once at the form after a redirect (session).
+NOTICE_KEY = "reaction_notice"
+DUPLICATE_NOTICE = "Deze reactie hadden we al ontvangen; je hoeft hem niet opnieuw te sturen."
 
 
 def paginate(request, queryset):
@@ -82,8 +85,14 @@ def reaction_form_context(request, column, form=None, notice=""):
         "token": make_form_token(column),
         "reply_to": _reply_target(request, column, form),
         "own_pending": _own_pending_reactions(request, column),
-        "notice": notice,
+        "notice": notice or _pop_notice(request),
     }
+
+
+def _pop_notice(request):
+    if not hasattr(request, "session") or NOTICE_KEY not in request.session:
+        return ""
+    return request.session.pop(NOTICE_KEY)
 
 
 def _remembered_reader(request):
@@ -185,10 +194,8 @@ def reaction_create(request, slug):
 
 
 def _duplicate(request, column):
-    messages.info(
-        request, "Deze reactie hadden we al ontvangen; je hoeft hem niet opnieuw te sturen."
-    )
-    return redirect(f"{column.get_absolute_url()}#reacties")
+    request.session[NOTICE_KEY] = DUPLICATE_NOTICE
+    return redirect(f"{column.get_absolute_url()}#reageer")
 
 
 def _flood_refusal(address, email):

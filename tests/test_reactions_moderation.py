@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import ModerationWord, Reaction, TrustedAddress
 
@@ -184,12 +184,17 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_limit(column, post_react
     assert codes == [302, 302, 429]
 
 
-def test_the_same_text_twice_from_one_address_is_stored_once(column, post_reaction):
+def test_the_same_text_twice_from_one_address_is_stored_once(client, column, post_reaction):
     post_reaction(column, body="Dubbel   geklikt.")
-    response = post_reaction(column, body="dubbel geklikt.", follow=True)
+    response = post_reaction(column, body="dubbel geklikt.")
 
     assert Reaction.objects.count() == 1
-    assertContains(response, "Deze reactie hadden we al ontvangen")
+    assert response["Location"] == f"{column.get_absolute_url()}#reageer"
+    page = client.get(response["Location"])
+    assertContains(page, '<div class="form-alert" role="alert">')
+    assertContains(page, "Deze reactie hadden we al ontvangen")
+    assertContains(page, "Dubbel   geklikt.")  # still shown to its writer as waiting
+    assertNotContains(client.get(column.get_absolute_url()), "hadden we al ontvangen")
 
 
 def test_the_same_text_from_another_address_or_under_another_column_is_fine(

@@ -239,6 +239,7 @@ def privacy(request):
         {
             "retention_days": settings.REACTIONS_ADDRESS_RETENTION_DAYS,
             "close_after_days": settings.REACTIONS_CLOSE_AFTER_DAYS,
+            "contact_email": settings.DEFAULT_FROM_EMAIL,
         },
     )
 

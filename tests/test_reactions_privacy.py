@@ -91,8 +91,10 @@ def test_anonymise_command_keeps_or_removes_the_text(client, reaction_factory):
     assert json.loads(run("export_reactions", "bob@example.nl"))["reactions"] == []
 
 
-def test_privacy_page_says_what_is_stored_and_how_long(client, db):
+def test_privacy_page_says_what_is_stored_and_how_long(client, db, settings):
+    settings.DEFAULT_FROM_EMAIL = "redactie@kennisbank.nl"
     response = client.get("/privacy/")
+    assertContains(response, 'href="mailto:redactie@kennisbank.nl"')
     assertContains(response, "<h1>Privacyverklaring</h1>", html=False)
     for text in ["e-mailadres", "publiceren we nooit", "30 dagen", "Anoniem", "cookie"]:
         assertContains(response, text)

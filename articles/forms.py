@@ -24,6 +24,15 @@ def make_form_token(column):
     return signing.dumps({"column": column.pk, "issued": round(time.time(), 3)}, salt=TOKEN_SALT)
 
 
+class PlainTextField(forms.CharField):
+    """Browsers send line breaks as CRLF but count them as one character for
+    maxlength; count them as the reader's browser does."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class ReactionForm(forms.Form):
     name = forms.CharField(
         label="Naam",
@@ -45,7 +54,7 @@ class ReactionForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    body = forms.CharField(
+    body = PlainTextField(
         label="Reactie",
         max_length=5000,
         strip=True,

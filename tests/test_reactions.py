@@ -304,3 +304,9 @@ def test_garbage_in_the_reply_parameter_is_ignored(client, column):
         response = client.get(f"{column.get_absolute_url()}?antwoord={value}")
         assert response.status_code == 200
         assertNotContains(response, "Je antwoordt op")
+
+
+def test_line_breaks_count_as_one_character_as_in_the_browser(client, column, post_reaction):
+    body = ("x" * 99 + "\r\n") * 50  # 5000 characters in the browser, 5050 bytes sent
+    assert post_reaction(column, body=body.strip() + "y").status_code == 302
+    assert Reaction.objects.get().body.count("\n") == 49

@@ -15,7 +15,7 @@ PYTHON := $(shell for p in python3.14 python3.13 python3.12 python3; do \
 # Tests never need a real secret; the key below is only ever used by them.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=false
 
-.PHONY: help install run migrate seed test test-postgres lint clean
+.PHONY: help install run migrate seed test test-postgres test-integration lint clean
 
 help:
 	@echo "make run            install, migrate, load the seed columns, serve on http://127.0.0.1:$(PORT)/"
@@ -51,6 +51,10 @@ test-postgres: install
 	@$(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=5).close()" \
 		|| { echo "PostgreSQL is not reachable at $(PG_URL)." >&2; exit 1; }
 	$(TEST_ENV) DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Only the tests that start a real server (also part of `make test`).
+test-integration: install
+	$(TEST_ENV) $(BIN)/python -m pytest -m integration $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -8,10 +8,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("columns/", views.column_list, name="column_list"),
     path("columns/<slug:slug>/", views.column_detail, name="column_detail"),
+    path("columns/<slug:slug>/reageren/", views.reaction_create, name="reaction_create"),
     path("auteurs/", views.author_list, name="author_list"),
     path("auteurs/<slug:slug>/", views.author_detail, name="author_detail"),
     path("themas/", views.theme_list, name="theme_list"),
     path("themas/<slug:slug>/", views.theme_detail, name="theme_detail"),
     path("archief/", views.archive_index, name="archive_index"),
     path("archief/<int:year>/", views.archive_year, name="archive_year"),
+    path("privacy/", views.privacy, name="privacy"),
 ]

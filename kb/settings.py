@@ -182,3 +182,37 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Reader reactions (see README, "Reader reactions").
+# Flood control per client address and per e-mail address, counted in the shared cache.
+REACTIONS_MIN_INTERVAL = env_int("DJANGO_REACTIONS_MIN_INTERVAL", 30)
+REACTIONS_PER_HOUR = env_int("DJANGO_REACTIONS_PER_HOUR", 10)
+# A form sent back faster than this many seconds after it was shown is a robot's.
+REACTIONS_MIN_FORM_SECONDS = env_int("DJANGO_REACTIONS_MIN_FORM_SECONDS", 3)
+# How long a shown form may be sent back; after that the reader gets a fresh one.
+REACTIONS_FORM_MAX_AGE = env_int("DJANGO_REACTIONS_FORM_MAX_AGE", 24 * 3600)
+# Reactions close by themselves this many days after publication (0: never).
+REACTIONS_CLOSE_AFTER_DAYS = env_int("DJANGO_REACTIONS_CLOSE_AFTER_DAYS", 90)
+# Days a reaction keeps the keyed hash of its client address.
+REACTIONS_ADDRESS_RETENTION_DAYS = env_int("DJANGO_REACTIONS_ADDRESS_RETENTION_DAYS", 30)
+# Who gets an e-mail when a reaction waits for approval.
+REACTIONS_MODERATORS = env_list("DJANGO_REACTIONS_MODERATORS")
+# Key of the client-address hash; rotating it makes old hashes unlinkable.
+REACTIONS_CLIENT_HASH_KEY = os.environ.get("DJANGO_REACTIONS_CLIENT_HASH_KEY", "") or (
+    f"reactions-client-hash:{SECRET_KEY}"
+)
+
+# E-mail: printed on the console in development (tests use locmem), SMTP otherwise.
+if env_bool("DJANGO_EMAIL_CONSOLE", DEBUG):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+                "port": env_int("DJANGO_EMAIL_PORT", 25),
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "redactie@localhost")

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
-from . import factories
+from . import factories, reactions
 
 
 @pytest.fixture(autouse=True)
@@ -60,3 +60,18 @@ def editor_client(editor):
     editor_client = Client()
     editor_client.force_login(editor)
     return editor_client
+
+
+@pytest.fixture
+def reaction_factory(db):
+    return factories.ReactionFactory
+
+
+@pytest.fixture
+def post_reaction(client):
+    """Post the reaction form as a browser would, with a form shown `age` seconds ago."""
+
+    def post(column, *, using=None, **kwargs):
+        return reactions.post_reaction(using or client, column, **kwargs)
+
+    return post

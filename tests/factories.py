@@ -3,7 +3,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from articles.models import Author, Column, Theme
+from articles.models import Author, Column, Reaction, Theme
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):
@@ -49,3 +49,14 @@ class ColumnFactory(factory.django.DjangoModelFactory):
         scheduled = factory.Trait(
             published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
         )
+
+
+class ReactionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reaction
+
+    column = factory.SubFactory(ColumnFactory)
+    name = factory.Sequence(lambda n: f"Lezer {n}")
+    email = factory.Sequence(lambda n: f"lezer{n}@example.nl")
+    body = factory.Sequence(lambda n: f"Mooie column, reactie nummer {n}.")
+    status = Reaction.Status.APPROVED

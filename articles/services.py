@@ -1,0 +1,207 @@
+"""Writes that touch several models: reader reactions and their moderation.
+
+Small keyword-only functions; each validates with full_clean() before it saves.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import (
+    ModerationWord,
+    Reaction,
+    TrustedAddress,
+    client_hash,
+    normalise_email,
+    text_digest,
+)
+from .plaintext import contains_link
+
+logger = logging.getLogger(__name__)
+
+ANONYMOUS_NAME = "Anoniem"
+
+
+class DuplicateReaction(Exception):
+    """The same text from the same address under the same column was stored before."""
+
+
+def moderation_verdict(*, email, body):
+    """(status, reason, detail) for a reader's reaction, by the rules in order:
+    a blocked word is spam; a trusted address is published; a held word, a link,
+    or an address without an approved reaction waits; otherwise it is published."""
+    word = ModerationWord.objects.first_match(body)
+    if word is not None and word.action == ModerationWord.Action.BLOCK:
+        return Reaction.Status.SPAM, Reaction.Reason.BLOCKED_WORD, word.phrase
+    email = normalise_email(email)
+    if TrustedAddress.objects.filter(email=email).exists():
+        return Reaction.Status.APPROVED, Reaction.Reason.TRUSTED, ""
+    if word is not None:
+        return Reaction.Status.PENDING, Reaction.Reason.HELD_WORD, word.phrase
+    if contains_link(body):
+        return Reaction.Status.PENDING, Reaction.Reason.LINK, ""
+    if not Reaction.objects.approved().filter(email=email).exists():
+        return Reaction.Status.PENDING, Reaction.Reason.FIRST, ""
+    return Reaction.Status.APPROVED, Reaction.Reason.KNOWN, ""
+
+
+def reaction_is_duplicate(*, column, client_address, body):
+    address_hash = client_hash(client_address)
+    if not address_hash or not body.strip():
+        return False
+    return Reaction.objects.filter(
+        column=column, client_hash=address_hash, body_digest=text_digest(body)
+    ).exists()
+
+
+def reaction_create(
+    *, column, name, email, body, parent=None, client_address="", admin_url=""
+) -> Reaction:
+    """Store a reader's reaction with the status the moderation rules give it.
+    Raises DuplicateReaction when this address sent this text here before."""
+    status, reason, detail = moderation_verdict(email=email, body=body)
+    reaction = Reaction(
+        column=column,
+        parent=parent,
+        name=name.strip(),
+        email=email,
+        body=body.strip(),
+        status=status,
+        reason=reason,
+        reason_detail=detail,
+        client_hash=client_hash(client_address),
+    )
+    reaction.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            reaction.save()
+    except IntegrityError as exc:
+        if reaction_is_duplicate(column=column, client_address=client_address, body=body):
+            raise DuplicateReaction from exc
+        raise
+    if status == Reaction.Status.PENDING:
+        transaction.on_commit(lambda: notify_moderators(reaction=reaction, admin_url=admin_url))
+    return reaction
+
+
+def notify_moderators(*, reaction, admin_url=""):
+    """Tell the moderators a reaction waits; never the reader's text or address."""
+    if not settings.REACTIONS_MODERATORS:
+        return
+    lines = [
+        f"Er wacht een reactie op goedkeuring onder de column “{reaction.column.title}”.",
+        f"Reden: {reaction.get_reason_display()}.",
+    ]
+    if admin_url:
+        lines += ["", f"Beoordelen: {admin_url}"]
+    try:
+        send_mail(
+            subject=f"[{settings.SITE_NAME}] Een reactie wacht op goedkeuring",
+            message="\n".join(lines),
+            from_email=None,
+            recipient_list=settings.REACTIONS_MODERATORS,
+        )
+    except OSError:
+        logger.exception("Could not e-mail the moderators about reaction %s", reaction.pk)
+
+
+def reaction_reply_by_editor(*, parent, user, body) -> Reaction:
+    """An editor answers a reaction from the admin; shown on the site as "Redactie"."""
+    top = parent.parent or parent
+    reaction = Reaction(
+        column=top.column,
+        parent=top,
+        name=user.get_full_name() or user.get_username(),
+        email=user.email,
+        body=body.strip(),
+        status=Reaction.Status.APPROVED,
+        reason=Reaction.Reason.EDITOR,
+        by_editor=True,
+        user=user,
+        moderated_at=timezone.now(),
+        moderated_by=user,
+    )
+    reaction.full_clean(validate_constraints=False)
+    reaction.save()
+    return reaction
+
+
+def reactions_moderate(*, reactions, status, user) -> int:
+    """Give `reactions` a new status; returns how many changed."""
+    return (
+        reactions.exclude(status=status)
+        .order_by()
+        .update(status=status, moderated_at=timezone.now(), moderated_by=user)
+    )
+
+
+def reactions_approve_and_trust(*, reactions, user):
+    """Approve `reactions`, trust their e-mail addresses and approve everything else
+    that waits from those addresses. Returns (approved count, trusted addresses)."""
+    emails = sorted({e for e in reactions.values_list("email", flat=True) if e})
+    with transaction.atomic():
+        for email in emails:
+            TrustedAddress.objects.get_or_create(email=email, defaults={"created_by": user})
+        waiting = Reaction.objects.pending().filter(email__in=emails)
+        count = reactions_moderate(
+            reactions=Reaction.objects.filter(pk__in=reactions.values("pk")) | waiting,
+            status=Reaction.Status.APPROVED,
+            user=user,
+        )
+    return count, emails
+
+
+def reactions_export(*, email) -> list[dict]:
+    """Everything stored about the reactions of one e-mail address, for the reader."""
+    reactions = Reaction.objects.of_email(email).select_related("column").order_by("created_at")
+    return [
+        {
+            "id": reaction.pk,
+            "column": reaction.column.title,
+            "column_url": reaction.column.get_absolute_url(),
+            "in_reply_to": reaction.parent_id,
+            "name": reaction.name,
+            "email": reaction.email,
+            "text": reaction.body,
+            "status": reaction.status,
+            "created_at": reaction.created_at.isoformat(),
+            "client_address_hash": reaction.client_hash,
+        }
+        for reaction in reactions
+    ]
+
+
+def reactions_anonymise(*, email, remove_text=False) -> int:
+    """Anonymise every reaction of one e-mail address: the name becomes "Anoniem",
+    the e-mail address and address hash are erased; on request the text goes too
+    (and the reaction is removed from the site). Returns how many."""
+    count = 0
+    with transaction.atomic():
+        for reaction in Reaction.objects.of_email(email).select_for_update():
+            reaction.name = ANONYMOUS_NAME
+            reaction.email = ""
+            reaction.client_hash = ""
+            if remove_text:
+                reaction.body = ""
+                reaction.status = Reaction.Status.REMOVED
+            reaction.save()
+            count += 1
+        TrustedAddress.objects.filter(email=normalise_email(email)).delete()
+    return count
+
+
+def reaction_addresses_clear(*, older_than_days=None) -> int:
+    """Erase the client-address hash of reactions older than the retention period.
+    Safe to run as often as you like."""
+    days = settings.REACTIONS_ADDRESS_RETENTION_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - timedelta(days=days)
+    return (
+        Reaction.objects.filter(created_at__lt=cutoff)
+        .exclude(client_hash="")
+        .order_by()
+        .update(client_hash="")
+    )

@@ -1,0 +1,33 @@
+"""Helpers for the reaction tests: a form token and a form post."""
+
+import time
+
+from django.core import signing
+
+from articles.forms import TOKEN_SALT
+
+
+def form_token(column, age=60):
+    """The token a form shown `age` seconds ago for `column` would carry."""
+    return signing.dumps({"column": column.pk, "issued": time.time() - age}, salt=TOKEN_SALT)
+
+
+def post_reaction(
+    client, column, *, age=60, token=None, follow=False, headers=None, peer="127.0.0.1", **fields
+):
+    data = {
+        "name": "Anna de Vries",
+        "email": "anna@example.nl",
+        "body": "Herkenbaar verhaal, dank je wel.",
+        "token": token if token is not None else form_token(column, age),
+        "homepage": "",
+        **fields,
+    }
+    data = {key: value for key, value in data.items() if value is not None}
+    return client.post(
+        f"/columns/{column.slug}/reageren/",
+        data,
+        follow=follow,
+        headers=headers or {},
+        REMOTE_ADDR=peer,
+    )

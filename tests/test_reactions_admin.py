@@ -1,0 +1,168 @@
+"""Moderating reactions in the admin."""
+
+import json
+
+from django.contrib.auth.models import Group
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import ModerationWord, Reaction, TrustedAddress
+
+CHANGELIST = "/admin/articles/reaction/"
+
+
+def test_redactie_may_moderate_reactions_and_keep_the_word_lists(db):
+    codenames = set(
+        Group.objects.get(name="Redactie").permissions.values_list("codename", flat=True)
+    )
+    for model in ["reaction", "moderationword", "trustedaddress"]:
+        for action in ["add", "change", "delete", "view"]:
+            assert f"{action}_{model}" in codenames
+
+
+def test_admin_index_shows_how_many_reactions_wait(editor_client, reaction_factory):
+    assertContains(editor_client.get("/admin/"), "Er wachten geen reacties op goedkeuring")
+    reaction_factory.create_batch(2, status=Reaction.Status.PENDING)
+    reaction_factory(status=Reaction.Status.SPAM)
+    response = editor_client.get("/admin/")
+    assertContains(response, "2 reacties wachten op goedkeuring")
+    assertContains(response, f"{CHANGELIST}?status__exact=pending")
+
+
+def test_changelist_puts_waiting_reactions_first_with_their_reason(editor_client, reaction_factory):
+    reaction_factory(body="Al goedgekeurd.", reason="known")
+    reaction_factory(body="Wacht nog.", status="pending", reason="link")
+    reaction_factory(body="Ook oud.", reason="known")
+    ModerationWord.objects.create(phrase="casino", action="block")
+    reaction_factory(body="casino", status="spam", reason="blocked_word", reason_detail="casino")
+
+    response = editor_client.get(CHANGELIST)
+
+    html = response.content.decode()
+    assert html.index("Wacht nog.") < html.index("Al goedgekeurd.")
+    assertContains(response, "Bevat een link")
+    assertContains(response, "Geblokkeerd woord of zinsdeel: “casino”")
+    assertContains(response, "status__exact=spam")  # filter
+    assertContains(response, 'name="q"')  # search
+
+
+def test_filters_and_search(editor_client, reaction_factory, column_factory):
+    column = column_factory(title="Een heel bijzondere column")
+    reaction_factory(column=column, name="Zoekbare Zeger")
+    reaction_factory(name="Andere Anna")
+    response = editor_client.get(CHANGELIST, {"q": "Zeger"})
+    assertContains(response, "Zoekbare Zeger")
+    assertNotContains(response, "Andere Anna")
+    response = editor_client.get(CHANGELIST, {"column__id__exact": column.pk})
+    assertContains(response, "Zoekbare Zeger")
+    assertNotContains(response, "Andere Anna")
+
+
+def run_action(editor_client, action, reactions):
+    return editor_client.post(
+        CHANGELIST, {"action": action, "_selected_action": [r.pk for r in reactions]}
+    )
+
+
+def test_bulk_approve_spam_and_remove(editor_client, editor, reaction_factory, client):
+    waiting = reaction_factory.create_batch(3, status="pending")
+    column = waiting[0].column
+    for reaction in waiting:
+        reaction.column = column
+        reaction.save()
+
+    assert run_action(editor_client, "approve", waiting[:2]).status_code == 302
+    assertContains(client.get(column.get_absolute_url()), "2 reacties")
+    run_action(editor_client, "mark_spam", waiting[1:2])
+    run_action(editor_client, "remove", waiting[2:])
+
+    statuses = {r.pk: r.status for r in Reaction.objects.all()}
+    assert statuses == {waiting[0].pk: "approved", waiting[1].pk: "spam", waiting[2].pk: "removed"}
+    assert Reaction.objects.get(pk=waiting[0].pk).moderated_by == editor
+    assertContains(client.get(column.get_absolute_url()), "1 reactie<")
+
+
+def test_approve_and_trust_this_address(editor_client, reaction_factory):
+    first = reaction_factory(email="nieuw@example.nl", status="pending")
+    other = reaction_factory(email="nieuw@example.nl", status="pending")
+    stranger = reaction_factory(email="ander@example.nl", status="pending")
+
+    response = run_action(editor_client, "approve_and_trust", [first])
+    assert response.status_code == 302
+
+    assert TrustedAddress.objects.filter(email="nieuw@example.nl").exists()
+    assert Reaction.objects.get(pk=other.pk).status == "approved"
+    assert Reaction.objects.get(pk=stranger.pk).status == "pending"
+
+
+def test_an_editor_replies_from_the_admin_as_redactie(
+    editor_client, editor, reaction_factory, client
+):
+    editor.first_name, editor.last_name = "Els", "Redacteur"
+    editor.save()
+    reaction = reaction_factory(name="Lezer Lotte", status="pending")
+    url = f"{CHANGELIST}{reaction.pk}/change/"
+    assertContains(editor_client.get(url), "Antwoord van de redactie")
+
+    response = editor_client.post(
+        url,
+        {
+            "name": "Lezer Lotte",
+            "body": reaction.body,
+            "status": "approved",
+            "reply": "Dank, Lotte!",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    reply = Reaction.objects.get(parent=reaction)
+    assert reply.by_editor and reply.status == "approved"
+    assert Reaction.objects.get(pk=reaction.pk).moderated_by == editor
+    page = client.get(reaction.column.get_absolute_url())
+    assertContains(page, "Dank, Lotte!")
+    assertContains(page, '<span class="reaction__badge">Redactie</span>')
+    assertContains(page, "Els Redacteur")
+
+
+def test_editors_keep_the_word_list(editor_client):
+    response = editor_client.post(
+        "/admin/articles/moderationword/add/", {"phrase": "  Gratis   GELD ", "action": "block"}
+    )
+    assert response.status_code == 302
+    assert ModerationWord.objects.get().phrase == "gratis geld"
+
+
+def test_export_action_downloads_every_reaction_of_the_address(editor_client, reaction_factory):
+    mine = reaction_factory(email="anna@example.nl", body="Eerste van Anna.")
+    reaction_factory(email="anna@example.nl", body="Tweede van Anna.", status="pending")
+    reaction_factory(email="bob@example.nl", body="Van Bob.")
+
+    response = run_action(editor_client, "export_json", [mine])
+
+    assert response["Content-Type"].startswith("application/json")
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert [r["text"] for r in data["anna@example.nl"]] == ["Eerste van Anna.", "Tweede van Anna."]
+    assert "bob@example.nl" not in data
+
+
+def test_anonymise_actions(editor_client, reaction_factory):
+    kept = reaction_factory(email="anna@example.nl", name="Anna", body="Blijft staan.")
+    gone = reaction_factory(email="bob@example.nl", name="Bob", body="Moet weg.")
+
+    run_action(editor_client, "anonymise_keep_text", [kept])
+    run_action(editor_client, "anonymise_remove_text", [gone])
+
+    kept.refresh_from_db()
+    gone.refresh_from_db()
+    assert (kept.name, kept.email, kept.body, kept.status) == (
+        "Anoniem",
+        "",
+        "Blijft staan.",
+        "approved",
+    )
+    assert (gone.name, gone.email, gone.body, gone.status) == ("Anoniem", "", "", "removed")
+
+
+def test_editors_see_the_reactions_setting_on_a_column(editor_client, column):
+    response = editor_client.get(f"/admin/articles/column/{column.pk}/change/")
+    assertContains(response, "Reageren gesloten")

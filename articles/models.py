@@ -241,11 +241,17 @@ class Column(models.Model):
 
     @property
     def reactions_close_at(self):
-        """When reactions close by themselves; None when they never do."""
+        """When reactions close by themselves; None when they never do.
+
+        The days count from when the column appeared on this site: its publication,
+        or, for a column added here later with its original (earlier) date, the
+        moment it was added.
+        """
         days = settings.REACTIONS_CLOSE_AFTER_DAYS
         if days <= 0 or self.published_at is None:
             return None
-        return self.published_at + timedelta(days=days)
+        appeared = max(self.published_at, self.created_at or self.published_at)
+        return appeared + timedelta(days=days)
 
     @property
     def reactions_open(self):

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Reaction
+from articles.models import Column, Reaction
 
 from .reactions import form_token
 
@@ -231,6 +231,8 @@ def test_reactions_close_by_themselves_after_the_set_number_of_days(
     settings.REACTIONS_CLOSE_AFTER_DAYS = 90
     old = column_factory(published_at=timezone.now() - timedelta(days=91))
     recent = column_factory(published_at=timezone.now() - timedelta(days=89))
+    for column in [old, recent]:
+        Column.objects.filter(pk=column.pk).update(created_at=column.published_at)
 
     assertContains(client.get(old.get_absolute_url()), "Reageren is gesloten")
     assert post_reaction(old).status_code == 403
@@ -239,6 +241,22 @@ def test_reactions_close_by_themselves_after_the_set_number_of_days(
     settings.REACTIONS_CLOSE_AFTER_DAYS = 0
     assertContains(client.get(old.get_absolute_url()), "Geef een reactie")
     assert post_reaction(old).status_code == 302
+
+
+def test_days_count_from_when_an_older_column_was_added_to_the_site(
+    client, column_factory, post_reaction, settings
+):
+    settings.REACTIONS_CLOSE_AFTER_DAYS = 90
+    imported = column_factory(published_at=timezone.now() - timedelta(days=3000))
+    Column.objects.filter(pk=imported.pk).update(created_at=timezone.now() - timedelta(days=10))
+
+    assertContains(client.get(imported.get_absolute_url()), "Geef een reactie")
+    Column.objects.filter(pk=imported.pk).update(created_at=timezone.now() - timedelta(days=91))
+    assertContains(client.get(imported.get_absolute_url()), "Reageren is gesloten")
+
+
+def test_seed_columns_are_open_for_reactions_after_loading(client, seed):
+    assertContains(client.get("/columns/ga-jij-naar-de-klant/"), "Geef een reactie")
 
 
 def test_no_reactions_on_drafts(client, column_factory, post_reaction):

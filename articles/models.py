@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -102,6 +102,11 @@ class ColumnQuerySet(models.QuerySet):
     def published(self):
         """The one rule for what the public may see: published, and its time has come."""
         return self.filter(status=Column.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def next_scheduled_at(self):
+        """When the next planned column appears (None when none is planned)."""
+        planned = self.filter(status=Column.Status.PUBLISHED, published_at__gt=timezone.now())
+        return planned.aggregate(moment=Min("published_at"))["moment"]
 
     def visible_to(self, user):
         """Staff preview drafts and scheduled columns; everyone else sees published ones."""

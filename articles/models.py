@@ -49,6 +49,10 @@ class Author(models.Model):
 
 
 class ThemeQuerySet(models.QuerySet):
+    def get_by_natural_key(self, name):
+        """Backups refer to themes by name (taggit's natural key)."""
+        return self.get(name=name)
+
     def with_column_counts(self):
         """Annotate `column_count`: the number of columns the public may see."""
         published = Column.objects.published()

@@ -63,15 +63,18 @@ def render(request, name, *args):
     return value(request, name, *args)
 
 
-def fill(request, html):
-    """Replace every placeholder in `html` (a str) by this request's value."""
-    pattern = re.compile(rf"<!--{_mark()}:([A-Za-z0-9_=-]+)-->")
+def fill(request, content):
+    """`content` (UTF-8 bytes) with every placeholder replaced by this request's value."""
+    mark = _mark().encode()
+    if mark not in content:
+        return content
+    pattern = re.compile(rb"<!--" + mark + rb":([A-Za-z0-9_=-]+)-->")
 
     def replace(match):
         name, args = json.loads(base64.urlsafe_b64decode(match.group(1)))
-        return value(request, name, *args)
+        return value(request, name, *args).encode()
 
-    return pattern.sub(replace, html)
+    return pattern.sub(replace, content)
 
 
 @register("csrf_token")

@@ -1,10 +1,11 @@
 """The public pages, cached whole in the shared cache (database or Redis).
 
-Who gets a cached page: anonymous GET/HEAD requests that carry no cookies other
-than the CSRF cookie (and PAGE_CACHE_NEUTRAL_COOKIES). Anything else (a session,
-messages, a "remember me" cookie) goes to the view.
+Who gets a cached page: anonymous GET/HEAD requests for a URL in one of
+PAGE_CACHE_NAMESPACES that carry no cookies other than the CSRF cookie (and
+PAGE_CACHE_NEUTRAL_COOKIES). Anything else (a session, messages, a "remember me"
+cookie) goes to the view, and so does every other URL (admin, /healthz).
 
-What is stored: 200 responses of views in PAGE_CACHE_NAMESPACES that set no
+What is stored: 200 HTML responses that set no
 cookie of their own, did not change the session and are not marked private or
 no-cache (``never_cache`` opts a view out). CSRF inputs are cut out before storing
 and every per-request value (see ``ops.holes``) is filled in again on each request.
@@ -26,6 +27,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.middleware.csrf import _unmask_cipher_token
 from django.utils import timezone
 from django.utils.cache import get_max_age, patch_cache_control
@@ -88,7 +90,13 @@ def _request_may_use_cache(request):
     if request.method not in ("GET", "HEAD"):
         return False
     neutral = {settings.CSRF_COOKIE_NAME, *settings.PAGE_CACHE_NEUTRAL_COOKIES}
-    return set(request.COOKIES) <= neutral and "HTTP_AUTHORIZATION" not in request.META
+    if not set(request.COOKIES) <= neutral or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    try:
+        match = resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return match.namespace in settings.PAGE_CACHE_NAMESPACES
 
 
 def _key(request):
@@ -97,10 +105,7 @@ def _key(request):
 
 
 def _response_may_be_stored(request, response):
-    match = getattr(request, "resolver_match", None)
-    if response.status_code != 200 or response.streaming or match is None:
-        return False
-    if match.namespace not in settings.PAGE_CACHE_NAMESPACES:
+    if response.status_code != 200 or response.streaming:
         return False
     control = response.get("Cache-Control", "").lower()
     if any(word in control for word in ("private", "no-cache", "no-store")):
@@ -171,7 +176,7 @@ class PageCacheMiddleware:
                 generation = cache.get(GENERATION_KEY)
             entry = {
                 "generation": generation,
-                "content": html,
+                "content": html.encode(),
                 "content_type": response["Content-Type"],
                 "max_age": get_max_age(response),
             }
@@ -184,8 +189,8 @@ class PageCacheMiddleware:
     def _fill(self, request, response):
         if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
             return response
-        content = response.content.decode()
+        content = response.content
         filled = holes.fill(request, content)
-        if filled != content:
-            response.content = filled.encode()
+        if filled is not content:
+            response.content = filled
         return response

@@ -149,8 +149,10 @@ def main():
         server.wait(timeout=30)
         shutil.rmtree(folder, ignore_errors=True)
 
-    print(f"\ngunicorn, 2 workers, SQLite, seed + {options.columns} columns; "
-          f"wrk -t2 -c{options.connections} -d{options.seconds}s per URL, 127.0.0.1\n")
+    print(
+        f"\ngunicorn, 2 workers, SQLite, seed + {options.columns} columns; "
+        f"wrk -t2 -c{options.connections} -d{options.seconds}s per URL, 127.0.0.1\n"
+    )
     print("| page | URL | requests/s | % of bare view | target | p50 ms | p99 ms | errors |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     failed = False
@@ -165,8 +167,10 @@ def main():
             f"{f'≥ {goal:.0%}' if goal else '—'} | {result['p50']:.1f} | {result['p99']:.1f} | "
             f"{result['errors']} |"
         )
-    print(f"\nBare view: {results['bare view']['rps']:.0f} requests/s at the start, "
-          f"{again['rps']:.0f} at the end; percentages use their mean.")
+    print(
+        f"\nBare view: {results['bare view']['rps']:.0f} requests/s at the start, "
+        f"{again['rps']:.0f} at the end; percentages use their mean."
+    )
     sys.exit(1 if failed else 0)
 
 

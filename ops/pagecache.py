@@ -27,8 +27,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
 from django.middleware.csrf import _unmask_cipher_token
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_max_age, patch_cache_control
 

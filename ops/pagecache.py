@@ -17,6 +17,7 @@ server. Entries also never outlive the next scheduled change (e.g. a column
 planned for publication), see ``register_expiry``.
 """
 
+import functools
 import hashlib
 import logging
 import re
@@ -92,11 +93,17 @@ def _request_may_use_cache(request):
     neutral = {settings.CSRF_COOKIE_NAME, *settings.PAGE_CACHE_NEUTRAL_COOKIES}
     if not set(request.COOKIES) <= neutral or "HTTP_AUTHORIZATION" in request.META:
         return False
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    return _namespace(request.path_info, urlconf) in settings.PAGE_CACHE_NAMESPACES
+
+
+@functools.lru_cache(maxsize=4096)
+def _namespace(path, urlconf):
+    """The URL namespace of `path` (remembered: the URLconf does not change)."""
     try:
-        match = resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
+        return resolve(path, urlconf=urlconf).namespace
     except Resolver404:
-        return False
-    return match.namespace in settings.PAGE_CACHE_NAMESPACES
+        return None
 
 
 def _key(request):

@@ -17,10 +17,13 @@ server. Entries also never outlive the next scheduled change (e.g. a column
 planned for publication), see ``register_expiry``.
 """
 
+import collections
 import functools
 import hashlib
 import logging
 import re
+import threading
+import time
 import uuid
 
 from django.conf import settings
@@ -42,6 +45,34 @@ CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value=
 TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 
 _expiry_providers = []
+
+
+class RecentPages:
+    """The pages this process served last, so a hit need not fetch the page itself
+    from the shared cache: an entry is used only while its generation is the
+    shared cache's current one, so it is exactly as fresh as the shared copy."""
+
+    def __init__(self, size):
+        self.size = size
+        self.entries = collections.OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_recent = RecentPages(size=500)
 
 
 def bump_generation():
@@ -144,19 +175,30 @@ class PageCacheMiddleware:
             return self.get_response(request)
         request.page_cache_holes = True
         key = _key(request)
+        local = _recent.get(key)
         try:
-            found = cache.get_many([GENERATION_KEY, key])
+            if local is not None:
+                # Only the (small) generation has to come from the shared cache.
+                generation, entry = cache.get(GENERATION_KEY), local
+            else:
+                found = cache.get_many([GENERATION_KEY, key])
+                generation, entry = found.get(GENERATION_KEY), found.get(key)
+            cache_works = True
         except Exception:
             logger.warning("Page cache unavailable; serving without it.", exc_info=True)
-            found = None
-        if found is not None:
-            generation = found.get(GENERATION_KEY)
-            entry = found.get(key)
-            if generation is not None and entry and entry["generation"] == generation:
-                return self._serve(request, entry)
+            cache_works, generation, entry = False, None, None
+        if (
+            generation is not None
+            and entry
+            and entry["generation"] == generation
+            and entry.get("expires", 0) > time.time()
+        ):
+            if local is None:
+                _recent.put(key, entry)
+            return self._serve(request, entry)
         response = self.get_response(request)
-        if found is not None and response.get("Content-Type", "").startswith("text/html"):
-            self._store(request, response, key, found.get(GENERATION_KEY))
+        if cache_works and response.get("Content-Type", "").startswith("text/html"):
+            self._store(request, response, key, generation)
         return self._fill(request, response)
 
     def _serve(self, request, entry):
@@ -181,13 +223,16 @@ class PageCacheMiddleware:
                 # First page after a cache flush: start a generation of our own.
                 cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
                 generation = cache.get(GENERATION_KEY)
+            timeout = _timeout()
             entry = {
                 "generation": generation,
                 "content": html.encode(),
                 "content_type": response["Content-Type"],
                 "max_age": get_max_age(response),
+                "expires": time.time() + timeout,
             }
-            cache.set(key, entry, timeout=_timeout())
+            cache.set(key, entry, timeout=timeout)
+            _recent.put(key, entry)
         except Exception:
             logger.warning("Could not store %s in the page cache.", request.path, exc_info=True)
             return

@@ -173,3 +173,15 @@ def test_a_new_column_shows_on_listings_at_once(client, column, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         factories.ColumnFactory(title="Gloednieuw stuk")
     assertContains(client.get("/"), "Gloednieuw stuk")
+
+
+def test_a_change_saved_through_another_app_server_is_seen_at_once(client, column):
+    url = column.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    # Another server saved a change: it bumped the shared generation, nothing else.
+    Column.objects.filter(pk=column.pk).update(title="Elders gewijzigd")
+    pagecache.bump_generation()
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assertContains(response, "Elders gewijzigd")

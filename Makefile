@@ -15,13 +15,19 @@ PYTHON := $(shell for p in python3.14 python3.13 python3.12 python3; do \
 # Tests never need a real secret; the key below is only ever used by them.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=false
 
-.PHONY: help install run migrate seed test test-postgres test-integration lint clean
+.PHONY: help install run migrate seed test test-postgres lint clean
+.PHONY: serve backup restore benchmark test-integration
 
 help:
 	@echo "make run            install, migrate, load the seed columns, serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test           the whole test suite on SQLite"
 	@echo "make test-postgres  the same suite on PostgreSQL ($(PG_URL))"
 	@echo "make lint           ruff"
+	@echo "make serve          production: collectstatic, migrate, gunicorn (WEB_CONCURRENCY workers)"
+	@echo "make backup         a consistent snapshot in backups/ (DJANGO_BACKUP_DIR)"
+	@echo "make restore FILE=… restore a snapshot into an empty database"
+	@echo "make benchmark      requests/s of the main pages under gunicorn + wrk"
+	@echo "make test-integration  gunicorn, PostgreSQL and Redis together: load and fault tests"
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -53,11 +59,30 @@ test-postgres: install
 	$(TEST_ENV) DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Only the tests that start a real server (also part of `make test`).
-test-integration: install
-	$(TEST_ENV) $(BIN)/python -m pytest -m integration $(PYTEST_ARGS)
-
 lint: install
 	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache
+
+# --- Production (ops app) ---
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	DJANGO_DEBUG=false $(BIN)/gunicorn --config gunicorn.conf.py
+
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/kennisbank-....sqlite3" >&2; exit 1; }
+	$(BIN)/python manage.py restore "$(FILE)"
+
+benchmark: install
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get install -y wrk >/dev/null; } \
+		|| { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+	$(BIN)/python -m benchmarks.http $(BENCH_ARGS)
+
+test-integration: install
+	$(TEST_ENV) $(BIN)/python -m pytest integration $(PYTEST_ARGS)

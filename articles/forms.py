@@ -6,6 +6,8 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
+from ops import holes
+
 from .models import Reaction
 
 TOKEN_SALT = "articles.reactions.form-token"
@@ -19,9 +21,13 @@ WRONG_COLUMN_MESSAGE = (
 )
 
 
-def make_form_token(column):
-    """A signed token (JSON, not pickle) naming the column and when the form was shown."""
-    return signing.dumps({"column": column.pk, "issued": round(time.time(), 3)}, salt=TOKEN_SALT)
+@holes.register("reaction_form_token")
+def make_form_token(request, column_id):
+    """A signed token (JSON, not pickle) naming the column and when the form was shown.
+
+    A per-request value: it is issued afresh for every reader, also on a column page
+    served from the page cache ({% per_request "reaction_form_token" column.pk %})."""
+    return signing.dumps({"column": column_id, "issued": round(time.time(), 3)}, salt=TOKEN_SALT)
 
 
 class PlainTextField(forms.CharField):

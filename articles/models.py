@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -58,6 +58,10 @@ class Author(models.Model):
 
 
 class ThemeQuerySet(models.QuerySet):
+    def get_by_natural_key(self, name):
+        """Backups refer to themes by name (taggit's natural key)."""
+        return self.get(name=name)
+
     def with_column_counts(self):
         """Annotate `column_count`: the number of columns the public may see."""
         published = Column.objects.published()
@@ -111,6 +115,11 @@ class ColumnQuerySet(models.QuerySet):
     def published(self):
         """The one rule for what the public may see: published, and its time has come."""
         return self.filter(status=Column.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def next_scheduled_at(self):
+        """When the next planned column appears (None when none is planned)."""
+        planned = self.filter(status=Column.Status.PUBLISHED, published_at__gt=timezone.now())
+        return planned.aggregate(moment=Min("published_at"))["moment"]
 
     def visible_to(self, user):
         """Staff preview drafts and scheduled columns; everyone else sees published ones."""

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from . import clients, services
-from .forms import ReactionForm, make_form_token
+from .forms import ReactionForm
 from .models import Author, Column, Reaction, Theme
 
 logger = logging.getLogger(__name__)
@@ -72,17 +72,16 @@ def render_column_page(request, column, form=None, status=200, notice=""):
 def reaction_form_context(request, column, form=None, notice=""):
     """The per-request part of the column page, rendered by
     templates/partials/reaction_form.html: the form (prefilled from the "remember me"
-    cookie, or as the reader sent it), a fresh signed form token with the column and
-    the time it was issued, the reaction answered (?antwoord=), the reader's own
-    reactions waiting for approval (from the session), and a notice about their last
-    attempt. The CSRF token is added by {% csrf_token %} in that template."""
+    cookie, or as the reader sent it), the reaction answered (?antwoord=), the reader's
+    own reactions waiting for approval (from the session), and a notice about their
+    last attempt. The template adds the CSRF token and the signed form token (column
+    and time issued) as page-cache holes, fresh for every request."""
     remembered = _remembered_reader(request)
     if form is None:
         initial = {**remembered, "remember": bool(remembered)}
         form = ReactionForm(column=column, initial=initial)
     return {
         "form": form,
-        "token": make_form_token(column),
         "reply_to": _reply_target(request, column, form),
         "own_pending": _own_pending_reactions(request, column),
         "notice": notice or _pop_notice(request),

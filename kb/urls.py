@@ -1,11 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ops.login import RateLimitedAdminLoginForm
+from ops.views import healthz
+
 admin.site.site_header = "Kennisbank redactie"
 admin.site.site_title = "Kennisbank redactie"
 admin.site.index_title = "Beheer van columns, auteurs en thema's"
+admin.site.login_form = RateLimitedAdminLoginForm
+
+handler500 = "ops.views.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),
 ]

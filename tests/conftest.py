@@ -18,6 +18,12 @@ def _static_files_without_collectstatic(settings):
     settings.WHITENOISE_USE_FINDERS = True
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """Views are tested as they run; tests/test_pagecache.py turns the page cache on."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def author(db):
     return factories.AuthorFactory()

@@ -1,5 +1,6 @@
 """Helpers for the reaction tests: a form token and a form post."""
 
+import re
 import time
 
 from django.core import signing
@@ -10,6 +11,11 @@ from articles.forms import TOKEN_SALT
 def form_token(column, age=60):
     """The token a form shown `age` seconds ago for `column` would carry."""
     return signing.dumps({"column": column.pk, "issued": time.time() - age}, salt=TOKEN_SALT)
+
+
+def shown_token(response):
+    """The form token in the reaction form of a rendered page."""
+    return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
 
 
 def post_reaction(

@@ -10,7 +10,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Column, Reaction
 
-from .reactions import form_token
+from .reactions import form_token, shown_token
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -173,7 +173,7 @@ def test_an_expired_or_foreign_form_gives_a_fresh_form_with_the_text_kept(
     assertContains(response, "Je tekst staat er nog", status_code=400)
     assertContains(response, "Een lange doordachte tekst.", status_code=400)
     assert not Reaction.objects.exists()
-    fresh = response.context["reaction_form"]["token"]
+    fresh = shown_token(response)
     assert post_reaction(column, token=fresh, age=None).status_code == 400  # shown just now
     assert post_reaction(column, token=form_token(column)).status_code == 302
 

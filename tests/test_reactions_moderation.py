@@ -8,7 +8,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import ModerationWord, Reaction, TrustedAddress
 
-from .reactions import form_token
+from .reactions import form_token, shown_token
 
 
 @pytest.fixture(autouse=True)
@@ -99,7 +99,7 @@ def test_the_too_fast_threshold_comes_from_the_setting(column, post_reaction, se
 
 def test_the_shown_form_itself_is_too_fast_to_send_back_at_once(client, column):
     page = client.get(column.get_absolute_url())
-    token = page.context["reaction_form"]["token"]
+    token = shown_token(page)
     response = client.post(
         f"/columns/{column.slug}/reageren/",
         {"name": "Bot", "email": "bot@example.nl", "body": "Snel!", "token": token},

@@ -1,0 +1,248 @@
+"""The public pages, cached whole in the shared cache (database or Redis).
+
+Who gets a cached page: anonymous GET/HEAD requests for a URL in one of
+PAGE_CACHE_NAMESPACES that carry no cookies other than the CSRF cookie (and
+PAGE_CACHE_NEUTRAL_COOKIES). Anything else (a session, messages, a "remember me"
+cookie) goes to the view, and so does every other URL (admin, /healthz).
+
+What is stored: 200 HTML responses that set no
+cookie of their own, did not change the session and are not marked private or
+no-cache (``never_cache`` opts a view out). CSRF inputs are cut out before storing
+and every per-request value (see ``ops.holes``) is filled in again on each request.
+
+Invalidation: every entry carries the "generation" it was rendered in; a change
+to a model registered with ``invalidate_on_change`` sets a new generation when its
+transaction commits, so all older entries stop matching at once, on every app
+server. Entries also never outlive the next scheduled change (e.g. a column
+planned for publication), see ``register_expiry``.
+"""
+
+import collections
+import functools
+import hashlib
+import logging
+import re
+import threading
+import time
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import _unmask_cipher_token
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.cache import get_max_age, patch_cache_control
+
+from . import holes
+
+logger = logging.getLogger("ops.pagecache")
+
+GENERATION_KEY = "pagecache:generation"
+CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[A-Za-z0-9]*">')
+TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+
+_expiry_providers = []
+
+
+class RecentPages:
+    """The pages this process served last, so a hit need not fetch the page itself
+    from the shared cache: an entry is used only while its generation is the
+    shared cache's current one, so it is exactly as fresh as the shared copy."""
+
+    def __init__(self, size):
+        self.size = size
+        self.entries = collections.OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_recent = RecentPages(size=500)
+
+
+def bump_generation():
+    """Make every cached page stale, on every app server."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def invalidate_on_change(model, when=None):
+    """Bump the generation when the transaction that saves or deletes a `model`
+    (or changes one of its many-to-many relations) commits. `when(instance)`, if
+    given, decides whether a change matters to public pages."""
+
+    def changed(sender, instance, **kwargs):
+        if kwargs.get("raw"):
+            # Fixtures (loaddata): bump once the data is in.
+            transaction.on_commit(bump_generation)
+            return
+        if when is None or when(instance):
+            transaction.on_commit(bump_generation)
+
+    uid = f"pagecache:{model._meta.label}"
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":save")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":delete")
+    for field in model._meta.many_to_many:
+        through = field.remote_field.through
+        m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=f"{uid}:{through}")
+
+
+def register_expiry(provider):
+    """`provider()` returns the next moment public pages change without anyone
+    saving anything (or None); cached pages expire no later than that."""
+    _expiry_providers.append(provider)
+    return provider
+
+
+def _timeout():
+    timeout = settings.PAGE_CACHE_SECONDS
+    now = timezone.now()
+    for provider in _expiry_providers:
+        moment = provider()
+        if moment is not None:
+            timeout = min(timeout, max(1, int((moment - now).total_seconds()) + 1))
+    return timeout
+
+
+def _request_may_use_cache(request):
+    if request.method not in ("GET", "HEAD"):
+        return False
+    neutral = {settings.CSRF_COOKIE_NAME, *settings.PAGE_CACHE_NEUTRAL_COOKIES}
+    if not set(request.COOKIES) <= neutral or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    return _namespace(request.path_info, urlconf) in settings.PAGE_CACHE_NAMESPACES
+
+
+@functools.lru_cache(maxsize=4096)
+def _namespace(path, urlconf):
+    """The URL namespace of `path` (remembered: the URLconf does not change)."""
+    try:
+        return resolve(path, urlconf=urlconf).namespace
+    except Resolver404:
+        return None
+
+
+def _key(request):
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return "pagecache:page:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _response_may_be_stored(request, response):
+    if response.status_code != 200 or response.streaming:
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in ("private", "no-cache", "no-store")):
+        return False
+    if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
+        return False
+    session = getattr(request, "session", None)
+    return not (session is not None and session.modified)
+
+
+def _contains_csrf_token(request, html):
+    """True when the CSRF secret of this request still shows in `html`, e.g. a
+    token written with {{ csrf_token }} instead of a per-request value."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        return False
+    return any(
+        token == secret or _unmask_cipher_token(token) == secret
+        for token in TOKEN_LIKE.findall(html)
+    )
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_SECONDS or not _request_may_use_cache(request):
+            return self.get_response(request)
+        request.page_cache_holes = True
+        key = _key(request)
+        local = _recent.get(key)
+        try:
+            if local is not None:
+                # Only the (small) generation has to come from the shared cache.
+                generation, entry = cache.get(GENERATION_KEY), local
+            else:
+                found = cache.get_many([GENERATION_KEY, key])
+                generation, entry = found.get(GENERATION_KEY), found.get(key)
+            cache_works = True
+        except Exception:
+            logger.warning("Page cache unavailable; serving without it.", exc_info=True)
+            cache_works, generation, entry = False, None, None
+        if (
+            generation is not None
+            and entry
+            and entry["generation"] == generation
+            and entry.get("expires", 0) > time.time()
+        ):
+            if local is None:
+                _recent.put(key, entry)
+            return self._serve(request, entry)
+        response = self.get_response(request)
+        if cache_works and response.get("Content-Type", "").startswith("text/html"):
+            self._store(request, response, key, generation)
+        return self._fill(request, response)
+
+    def _serve(self, request, entry):
+        response = HttpResponse(entry["content"], content_type=entry["content_type"])
+        if entry["max_age"]:
+            patch_cache_control(response, max_age=entry["max_age"])
+        response["X-Page-Cache"] = "hit"
+        return self._fill(request, response)
+
+    def _store(self, request, response, key, generation):
+        if not _response_may_be_stored(request, response):
+            return
+        html = CSRF_INPUT.sub(holes.placeholder("csrf_input"), response.content.decode())
+        if _contains_csrf_token(request, html):
+            logger.warning(
+                "Not caching %s: it shows a CSRF token outside a per-request value.",
+                request.path,
+            )
+            return
+        try:
+            if generation is None:
+                # First page after a cache flush: start a generation of our own.
+                cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+                generation = cache.get(GENERATION_KEY)
+            timeout = _timeout()
+            entry = {
+                "generation": generation,
+                "content": html.encode(),
+                "content_type": response["Content-Type"],
+                "max_age": get_max_age(response),
+                "expires": time.time() + timeout,
+            }
+            cache.set(key, entry, timeout=timeout)
+            _recent.put(key, entry)
+        except Exception:
+            logger.warning("Could not store %s in the page cache.", request.path, exc_info=True)
+            return
+        response["X-Page-Cache"] = "miss"
+
+    def _fill(self, request, response):
+        if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        content = response.content
+        filled = holes.fill(request, content)
+        if filled is not content:
+            response.content = filled
+        return response

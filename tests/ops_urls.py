@@ -1,0 +1,56 @@
+"""The site's URLs plus a few pages that only tests need: a public page with a
+POST form (for the page cache's CSRF handling) and pages that fail."""
+
+from django.db import OperationalError
+from django.http import HttpResponse
+from django.template import engines
+from django.urls import include, path
+
+from kb.urls import handler500  # noqa: F401
+from kb.urls import urlpatterns as site_urlpatterns
+from ops import holes
+
+FORM_PAGE = engines["django"].from_string(
+    "{% load per_request %}<!doctype html><html lang=nl><body>"
+    "<p>Uitgegeven om {% per_request 'test_issued' %}</p>"
+    '<form method="post" action="">{% csrf_token %}'
+    '<input name="naam"><button>Verstuur</button></form></body></html>'
+)
+LEAKY_PAGE = engines["django"].from_string(
+    '<!doctype html><html lang=nl><body><div data-token="{{ csrf_token }}"></div></body></html>'
+)
+issued = []
+
+
+@holes.register("test_issued")
+def test_issued(request):
+    issued.append(request)
+    return f"verzoek {len(issued)} <b>"
+
+
+def form_page(request):
+    if request.method == "POST":
+        return HttpResponse(f"Ontvangen: {request.POST['naam']}")
+    return HttpResponse(FORM_PAGE.render(request=request))
+
+
+def leaky_page(request):
+    return HttpResponse(LEAKY_PAGE.render(request=request))
+
+
+def boom(request):
+    raise RuntimeError("kapot")
+
+
+def database_down(request):
+    raise OperationalError("connection refused")
+
+
+test_patterns = [
+    path("formulier/", form_page, name="form_page"),
+    path("lek/", leaky_page, name="leaky_page"),
+    path("kapot/", boom, name="boom"),
+    path("database-weg/", database_down, name="database_down"),
+]
+
+urlpatterns = [path("proef/", include((test_patterns, "proef"))), *site_urlpatterns]

@@ -1,0 +1,72 @@
+"""Health check, request ids, structured logs and the Dutch error pages."""
+
+import json
+import logging
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+from pytest_django.asserts import assertContains
+
+from ops.requestlog import JsonFormatter, RequestContextFilter
+
+
+def test_healthz_answers_200_with_json_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+class BrokenConnection:
+    def cursor(self):
+        raise OperationalError("connection refused")
+
+
+def test_healthz_answers_503_when_the_database_does_not(client, db, monkeypatch):
+    monkeypatch.setattr("ops.views.connection", BrokenConnection())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+
+
+@pytest.fixture
+def failing_client(settings, db):
+    settings.ROOT_URLCONF = "tests.ops_urls"
+    return Client(raise_request_exception=False)
+
+
+def test_a_500_shows_a_dutch_page_with_the_request_id_of_the_log_line(failing_client, caplog):
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = failing_client.get("/proef/kapot/")
+    assert response.status_code == 500
+    request_id = response["X-Request-ID"]
+    assertContains(response, "Er ging iets mis", status_code=500)
+    assertContains(response, f"<code>{request_id}</code>", status_code=500)
+
+    (record,) = [r for r in caplog.records if r.name == "django.request"]
+    RequestContextFilter().filter(record)
+    line = JsonFormatter().format(record)
+    assert "\n" not in line
+    logged = json.loads(line)
+    assert logged["request_id"] == request_id
+    assert logged["level"] == "ERROR"
+    assert logged["path"] == "/proef/kapot/"
+    assert logged["status_code"] == 500
+    assert "RuntimeError: kapot" in logged["exception"]
+
+
+def test_database_down_gives_a_dutch_503_page(failing_client):
+    response = failing_client.get("/proef/database-weg/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assertContains(response, "tijdelijk niet bereikbaar", status_code=503)
+
+
+def test_request_id_from_a_trusted_proxy_is_kept(client, db, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="proxy-abc-123")
+    assert response["X-Request-ID"] == "proxy-abc-123"
+    settings.TRUSTED_PROXIES = []
+    response = client.get("/healthz", HTTP_X_REQUEST_ID="proxy-abc-123")
+    assert response["X-Request-ID"] != "proxy-abc-123"

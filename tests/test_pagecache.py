@@ -1,0 +1,189 @@
+"""Public pages come from the shared cache; per-request values never do."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.models import Column
+from ops import pagecache
+
+from . import factories
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+PER_REQUEST = re.compile(rb'name="(?:csrfmiddlewaretoken|token)" value="[^"]+"')
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings, db):
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.ROOT_URLCONF = "tests.ops_urls"
+    settings.PAGE_CACHE_NAMESPACES = ["articles", "proef"]
+
+
+def test_second_anonymous_request_is_served_from_the_cache(
+    client, column, django_assert_max_num_queries
+):
+    first = client.get(column.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_max_num_queries(1):
+        second = client.get(column.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    # The same page, but for the per-request form tokens (CSRF and reaction form).
+    assert PER_REQUEST.sub(b"", second.content) == PER_REQUEST.sub(b"", first.content)
+    assert client.head(column.get_absolute_url()).status_code == 200
+
+
+def test_every_reader_gets_a_csrf_token_of_their_own_that_works():
+    tokens = []
+    for _ in range(3):
+        reader = Client(enforce_csrf_checks=True)
+        page = reader.get("/proef/formulier/")
+        assert page.status_code == 200
+        token = TOKEN.search(page.content.decode()).group(1)
+        secret = page.cookies["csrftoken"].value
+        assert _unmask_cipher_token(token) == secret
+        tokens.append(secret)
+        answer = reader.post("/proef/formulier/", {"naam": "Els", "csrfmiddlewaretoken": token})
+        assertContains(answer, "Ontvangen: Els")
+    assert page["X-Page-Cache"] == "hit"
+    assert len(set(tokens)) == 3
+
+
+def test_a_reader_with_a_csrf_cookie_keeps_it_on_a_cached_page():
+    reader = Client(enforce_csrf_checks=True)
+    reader.get("/proef/formulier/")
+    secret = reader.cookies["csrftoken"].value
+    Client().get("/proef/formulier/")  # someone else fills the cache
+    page = reader.get("/proef/formulier/")
+    assert page["X-Page-Cache"] == "hit"
+    token = TOKEN.search(page.content.decode()).group(1)
+    assert _unmask_cipher_token(token) == secret
+
+
+def test_per_request_values_are_filled_in_on_every_request_and_escaped(client):
+    first = client.get("/proef/formulier/").content.decode()
+    second = client.get("/proef/formulier/").content.decode()
+    found = [re.search(r"Uitgegeven om (verzoek \d+)", page).group(1) for page in (first, second)]
+    assert found[0] != found[1]
+    assert "verzoek" in second and "&lt;b&gt;" in second
+    assert "kbhole" not in second
+
+
+def test_a_page_that_shows_a_csrf_token_outside_a_per_request_value_is_not_cached(client):
+    client.get("/proef/lek/")
+    assert "X-Page-Cache" not in client.get("/proef/lek/")
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "messages", "onthoud_mij", "iets"])
+def test_requests_with_personal_cookies_go_to_the_view(client, column, cookie):
+    client.get(column.get_absolute_url())
+    client.cookies[cookie] = "x"
+    assert "X-Page-Cache" not in client.get(column.get_absolute_url())
+
+
+def test_logged_in_editor_is_never_served_a_cached_page(client, editor_client, column):
+    client.get(column.get_absolute_url())
+    assert "X-Page-Cache" not in editor_client.get(column.get_absolute_url())
+
+
+def test_only_successful_public_pages_are_stored(client, column):
+    client.get("/columns/bestaat-niet/")
+    assert "X-Page-Cache" not in client.get("/columns/bestaat-niet/")
+    client.get("/healthz")
+    assert "X-Page-Cache" not in client.get("/healthz")
+
+
+def test_editor_never_sees_a_stale_page_after_saving(
+    client, editor_client, seed, django_capture_on_commit_callbacks
+):
+    column = Column.objects.published().first()
+    theme = column.themes.first()
+    urls = ["/", column.get_absolute_url(), theme.get_absolute_url(), "/columns/"]
+    for url in urls:
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit"
+
+    change = editor_client.get(f"/admin/articles/column/{column.pk}/change/")
+    form = change.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(
+        title="Een frisse titel",
+        themes=", ".join(t.name for t in column.themes.all()),
+        published_at_0=timezone.localtime(column.published_at).strftime("%d-%m-%Y"),
+        published_at_1=timezone.localtime(column.published_at).strftime("%H:%M:%S"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = editor_client.post(f"/admin/articles/column/{column.pk}/change/", data)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+
+    for url in urls:
+        assertContains(client.get(url), "Een frisse titel")
+
+
+@pytest.mark.parametrize("change", ["author", "theme", "themes_of_column", "delete"])
+def test_changes_to_what_pages_show_make_cached_pages_stale(
+    client, column, change, django_capture_on_commit_callbacks
+):
+    url = column.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        if change == "author":
+            column.author.name = "Hernoemde Auteur"
+            column.author.save()
+        elif change == "theme":
+            theme = column.themes.get()
+            theme.name = "hernoemd thema"
+            theme.save()
+        elif change == "themes_of_column":
+            column.themes.add(factories.ThemeFactory(name="nieuw thema"))
+        else:
+            column.delete()
+    if change == "delete":
+        assert client.get(url).status_code == 404
+        return
+    expected = {"author": "Hernoemde Auteur", "theme": "hernoemd thema"}
+    assertContains(client.get(url), expected.get(change, "nieuw thema"))
+
+
+def test_no_invalidation_before_the_transaction_commits(
+    client, column, django_capture_on_commit_callbacks
+):
+    url = column.get_absolute_url()
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        column.title = "Nog niet vastgelegd"
+        column.save()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert pagecache.bump_generation in callbacks
+
+
+def test_cached_pages_expire_when_a_planned_column_appears(column_factory):
+    assert pagecache._timeout() == 600
+    column_factory(scheduled=True, published_at=timezone.now() + timedelta(seconds=90))
+    assert 80 <= pagecache._timeout() <= 91
+
+
+def test_a_new_column_shows_on_listings_at_once(client, column, django_capture_on_commit_callbacks):
+    client.get("/")
+    assertNotContains(client.get("/"), "Gloednieuw")
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.ColumnFactory(title="Gloednieuw stuk")
+    assertContains(client.get("/"), "Gloednieuw stuk")
+
+
+def test_a_change_saved_through_another_app_server_is_seen_at_once(client, column):
+    url = column.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    # Another server saved a change: it bumped the shared generation, nothing else.
+    Column.objects.filter(pk=column.pk).update(title="Elders gewijzigd")
+    pagecache.bump_generation()
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assertContains(response, "Elders gewijzigd")

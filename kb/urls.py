@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from articles.seo import favicon, robots_txt
+from articles.sitemaps import SITEMAPS
 
 admin.site.site_header = "Kennisbank redactie"
 admin.site.site_title = "Kennisbank redactie"
@@ -7,5 +11,13 @@ admin.site.index_title = "Beheer van columns, auteurs en thema's"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon),
     path("", include("articles.urls")),
 ]

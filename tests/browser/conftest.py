@@ -57,6 +57,12 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": DESKTOP, "locale": "nl-NL"}
 
 
+@pytest.fixture(autouse=True)
+def _fail_fast(context):
+    """A page that does not show what a test waits for fails in seconds, not 30."""
+    context.set_default_timeout(10_000)
+
+
 @pytest.fixture(scope="session")
 def base_url(_live_server_serves_static_source_files, live_server):
     """Playwright's page.goto("/...") goes to the live server."""
@@ -74,12 +80,13 @@ def site(transactional_db, live_server):
 def editor_page(site, editor, browser, browser_context_args):
     """A page of its own, logged in to /admin/ through the login form as a member of
     Redactie; `page` stays an anonymous reader."""
-    context = browser.new_context(**browser_context_args, base_url=site)
+    context = browser.new_context(**browser_context_args)
+    context.set_default_timeout(10_000)
     page = context.new_page()
     page.goto("/admin/login/?next=/admin/")
     page.get_by_label("Gebruikersnaam").fill(editor.username)
     page.get_by_label("Wachtwoord").fill("geheim-wachtwoord-123")
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Aanmelden").click()
     page.wait_for_url("**/admin/")
     yield page
     context.close()

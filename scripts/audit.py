@@ -125,8 +125,18 @@ def main():
     ):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
-        [str(PYTHON), "-m", "gunicorn", "kb.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--log-level", "warning"],
+        [
+            str(PYTHON),
+            "-m",
+            "gunicorn",
+            "kb.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=env,
     )

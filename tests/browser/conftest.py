@@ -7,11 +7,15 @@ logged in to /admin/ as a member of Redactie), `public_pages` (every public page
 crawled from /), and `tools.screenshot`, `tools.axe_violations`, `tools.vnu_errors`.
 """
 
+import importlib
 import os
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.db import connections
 from django.test import override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from . import tools
 
@@ -35,6 +39,28 @@ def _live_server_serves_static_source_files():
         WHITENOISE_USE_FINDERS=True,
     ):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_database_connections_left(django_db_setup, django_db_blocker):
+    """Playwright's sync API runs tests in a context of their own, and Django keeps a
+    database connection per context; those it cannot close. On PostgreSQL they would
+    keep the test database from being dropped: end them before it goes."""
+    with django_db_blocker.unblock():
+        connection = connections["default"]
+        vendor, params = connection.vendor, connection.get_connection_params()
+    yield
+    if vendor != "postgresql":
+        return
+    import psycopg
+
+    test_database = params.pop("dbname")
+    with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            [test_database],
+        )
 
 
 @pytest.fixture(scope="session")
@@ -64,9 +90,31 @@ def _fail_fast(context):
 
 
 @pytest.fixture(scope="session")
-def base_url(_live_server_serves_static_source_files, live_server):
+def base_url(_live_server_serves_static_source_files, django_db_setup, live_server):
     """Playwright's page.goto("/...") goes to the live server."""
     return live_server.url
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Live-server tests empty the database when they end; afterwards, put back what
+    the migrations made (the Redactie group) for the tests that run after them.
+    (Serialized rollback cannot: Playwright's sync API runs the test in another
+    context, whose database connection never saw the serialized data.)"""
+    result = yield
+    if "live_server" in item.fixturenames and nextitem is not None:
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_redactie_group()
+    return result
+
+
+def restore_redactie_group():
+    migration = importlib.import_module("articles.migrations.0002_redactie_group")
+    group, _ = Group.objects.get_or_create(name=migration.GROUP)
+    codenames = [f"{action}_{model}" for model in migration.MODELS for action in migration.ACTIONS]
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+    )
 
 
 @pytest.fixture

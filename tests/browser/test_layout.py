@@ -6,6 +6,7 @@ import statistics
 import pytest
 from playwright.sync_api import expect
 
+from . import tools
 from .conftest import DESKTOP, PHONE
 
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
@@ -105,3 +106,22 @@ def test_column_text_is_readable_on_a_phone(page, site):
 
     assert font_size >= 16
     assert 28 <= statistics.median(counts) <= 50, counts
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_printed_column_has_no_navigation_and_spells_out_links(page, site, scheme):
+    page.goto("/columns/ga-jij-naar-de-klant/")
+    page.emulate_media(media="print", color_scheme=scheme)
+
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.locator(".site-footer")).to_be_hidden()
+    expect(page.locator(".related")).to_be_hidden()
+    expect(page.locator(".column__body")).to_be_visible()
+    for selector in (".column__title", ".column__body p", ".author-box__name a"):
+        colour = page.locator(selector).first.evaluate("(el) => getComputedStyle(el).color")
+        assert colour == "rgb(0, 0, 0)", selector
+    link_text = page.locator(".author-box a[href^='http']").first.evaluate(
+        "(a) => getComputedStyle(a, '::after').content"
+    )
+    assert "http" in link_text
+    tools.screenshot(page, f"column-print-{scheme}")

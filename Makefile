@@ -46,9 +46,8 @@ browser-tools: node_modules/.installed
 		else echo "Chromium is missing: sudo apt-get install chromium chromium-driver" >&2; fi; fi
 
 node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 (the web checkers need it)." >&2; exit 1; }
-	npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm is missing (install Node.js 20): the checker tests skip, and fail under CI=true." >&2; fi
 
 migrate: install
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput

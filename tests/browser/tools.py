@@ -127,10 +127,12 @@ class _Links(HTMLParser):
         self.hrefs = []
 
     def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            href = dict(attrs).get("href")
-            if href:
-                self.hrefs.append(href)
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.hrefs.append(attrs["href"])
+        # A search box is a page too: follow the action of GET forms (without input).
+        if tag == "form" and (attrs.get("method") or "get").lower() == "get":
+            self.hrefs.append(attrs.get("action") or "")
 
 
 # Not HTML pages for readers: the editors' admin, feeds, machine files, static files.

@@ -130,3 +130,16 @@ def test_draft_preview_is_not_indexed(editor_client, column_factory):
     column = column_factory(draft=True)
     response = editor_client.get(column.get_absolute_url())
     assertContains(response, '<meta name="robots" content="noindex">')
+
+
+def test_the_first_page_of_a_listing_has_one_address(client, column_factory, settings):
+    settings.COLUMNS_PER_PAGE = 2
+    for _ in range(5):
+        column_factory()
+
+    second = client.get("/columns/?pagina=2").content.decode()
+    third = client.get("/columns/?pagina=3").content.decode()
+
+    assert 'rel="prev" href="?"' in second
+    assert "pagina=1" not in second
+    assert 'rel="prev" href="?pagina=2"' in third

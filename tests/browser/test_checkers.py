@@ -1,5 +1,7 @@
 """The web's own checkers over every public page: the Nu Html Checker and axe-core."""
 
+import re
+
 from . import tools
 
 
@@ -48,3 +50,18 @@ def test_crawl_reaches_every_kind_of_public_page(public_pages, site):
     assert "/auteurs/dirk-boersma/" in paths
     assert "/archief/2019/" in paths
     assert "/columns/?pagina=2" in paths
+
+
+def test_every_public_page_has_its_own_title_and_canonical_url(public_pages, site):
+    titles, canonicals = {}, {}
+    for url, html in public_pages.items():
+        if url.endswith("/deze-pagina-bestaat-niet/"):
+            continue
+        titles[url] = re.search(r"<title>(.+?)</title>", html).group(1)
+        canonicals[url] = re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
+        assert 'property="og:title"' in html and 'name="twitter:card"' in html, url
+    duplicates = {
+        url: title for url, title in titles.items() if list(titles.values()).count(title) > 1
+    }
+    assert duplicates == {}
+    assert canonicals == {url: url for url in canonicals}

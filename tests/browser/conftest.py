@@ -43,9 +43,10 @@ def _live_server_serves_static_source_files():
 
 @pytest.fixture(scope="session", autouse=True)
 def _no_database_connections_left(django_db_setup, django_db_blocker):
-    """Playwright's sync API runs tests in a context of their own, and Django keeps a
-    database connection per context; those it cannot close. On PostgreSQL they would
-    keep the test database from being dropped: end them before it goes."""
+    """Django keeps a database connection per context, and Playwright's sync API
+    runs tests in a context of their own: connections opened there are out of reach
+    of Django's teardown. On PostgreSQL a leftover connection keeps the test database
+    from being dropped ("being accessed by other users"): end them before it goes."""
     with django_db_blocker.unblock():
         connection = connections["default"]
         vendor, params = connection.vendor, connection.get_connection_params()
@@ -105,6 +106,7 @@ def pytest_runtest_teardown(item, nextitem):
     if "live_server" in item.fixturenames and nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
             restore_redactie_group()
+            connections.close_all()
     return result
 
 

@@ -15,7 +15,7 @@ PYTHON := $(shell for p in python3.14 python3.13 python3.12 python3; do \
 # Tests never need a real secret; the key below is only ever used by them.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=false
 
-.PHONY: help install run migrate seed test test-postgres lint clean
+.PHONY: help install run migrate seed test test-postgres lint clean browser-tools audit
 .PHONY: serve backup restore benchmark test-integration
 
 help:
@@ -28,6 +28,8 @@ help:
 	@echo "make restore FILE=… restore a snapshot into an empty database"
 	@echo "make benchmark      requests/s of the main pages under gunicorn + wrk"
 	@echo "make test-integration  gunicorn, PostgreSQL and Redis together: load and fault tests"
+	@echo "make browser-tools  Chromium (apt, as root) and the web checkers (npm ci) for the browser tests"
+	@echo "make audit          Lighthouse on a production-like server; fails below 0.95"
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -40,6 +42,19 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# The browser tests (tests/browser/) need Debian's Chromium and the checkers in
+# package.json. Chromium is installed when missing and we are root; otherwise the
+# tests say what is missing (and fail under CI=true).
+browser-tools: node_modules/.installed
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+		else echo "Chromium is missing: sudo apt-get install chromium chromium-driver" >&2; fi; fi
+
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm is missing (install Node.js 20): the checker tests skip, and fail under CI=true." >&2; fi
+
 migrate: install
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=true $(BIN)/python manage.py createcachetable
@@ -50,20 +65,24 @@ seed: migrate
 run: seed
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install browser-tools
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: install
+test-postgres: install browser-tools
 	@$(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=5).close()" \
 		|| { echo "PostgreSQL is not reachable at $(PG_URL)." >&2; exit 1; }
 	$(TEST_ENV) DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Only the tests that start a real server (also part of `make test`).
+# Lighthouse on home, a column, a theme (and search once it exists), served by
+# gunicorn with debug off and collected, hashed static files.
+audit: install browser-tools
+	$(BIN)/python scripts/audit.py
+
 lint: install
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache node_modules
 
 # --- Production (ops app) ---
 serve: install

@@ -231,6 +231,12 @@ class Column(models.Model):
     def get_absolute_url(self):
         return reverse("articles:column_detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        # Forms check the constraints before save(): publishing with an empty
+        # moment means "now" there too, as the field's help text promises.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
     @property
     def reading_time(self):
         """Minutes to read, at about 200 words a minute, at least 1."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("columns/", views.column_list, name="column_list"),
     path("columns/<slug:slug>/", views.column_detail, name="column_detail"),
     path("columns/<slug:slug>/reageren/", views.reaction_create, name="reaction_create"),
+    path("feed/", feeds.LatestColumnsFeed(), name="feed"),
+    path("themas/<slug:slug>/feed/", feeds.ThemeFeed(), name="theme_feed"),
+    path("auteurs/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
     path("auteurs/", views.author_list, name="author_list"),
     path("auteurs/<slug:slug>/", views.author_detail, name="author_detail"),
     path("themas/", views.theme_list, name="theme_list"),

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles.seo import favicon, robots_txt
+from articles.sitemaps import SITEMAPS
 from ops.login import RateLimitedAdminLoginForm
 from ops.views import healthz
 
@@ -14,5 +17,13 @@ handler500 = "ops.views.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon),
     path("", include("articles.urls")),
 ]

@@ -1,9 +1,9 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
 from . import factories, reactions
+from .redactie import redactie_group
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +56,7 @@ def editor(db, django_user_model):
     user = django_user_model.objects.create_user(
         username="redacteur", password="geheim-wachtwoord-123", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Redactie"))
+    user.groups.add(redactie_group())
     return user
 
 

@@ -83,6 +83,32 @@ def test_editor_writes_a_draft_previews_and_publishes_it(editor_client, client, 
     assertNotContains(client.get("/"), "Een nieuwe column")
 
 
+def test_publishing_in_the_change_form_with_an_empty_moment_means_now(
+    editor_client, client, column_factory
+):
+    column = column_factory(draft=True, title="Nu meteen")
+    form = {
+        "title": column.title,
+        "slug": column.slug,
+        "author": column.author.pk,
+        "lead": column.lead,
+        "body": column.body,
+        "themes": "klant centraal",
+        "status": "published",
+        "published_at_0": "",
+        "published_at_1": "",
+        "source_name": "",
+        "source_url": "",
+    }
+
+    response = editor_client.post(f"/admin/articles/column/{column.pk}/change/", form)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    column.refresh_from_db()
+    assert column.is_public
+    assertContains(client.get("/"), "Nu meteen")
+
+
 def test_editor_schedules_a_column(editor_client, client, author):
     form = {
         "title": "Straks",

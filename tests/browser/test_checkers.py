@@ -1,0 +1,67 @@
+"""The web's own checkers over every public page: the Nu Html Checker and axe-core."""
+
+import re
+
+from . import tools
+
+
+def test_every_public_page_is_valid_html(public_pages):
+    errors = tools.vnu_errors(public_pages)
+    assert errors == [], "\n".join(errors)
+
+
+def test_the_html_checker_reports_invalid_html():
+    errors = tools.vnu_errors({"http://example.test/kapot/": "<!doctype html><p><div></p>"})
+    assert any("http://example.test/kapot/:1:" in error for error in errors), errors
+
+
+def test_every_public_page_has_no_axe_violations(page, public_pages):
+    violations = []
+    for url in public_pages:
+        page.goto(url)
+        violations += tools.axe_violations(page)
+    assert violations == [], "\n".join(violations)
+
+
+def test_every_public_page_has_enough_contrast_in_dark_mode(page, public_pages):
+    """Only the colours change in dark mode, so only contrast needs a second look."""
+    page.emulate_media(color_scheme="dark")
+    violations = []
+    for url in public_pages:
+        page.goto(url)
+        violations += tools.axe_violations(page, rules=["color-contrast"])
+    assert violations == [], "\n".join(violations)
+
+
+def test_axe_reports_an_image_without_text(page, site):
+    page.goto("/")
+    page.evaluate(
+        "() => document.querySelector('main').insertAdjacentHTML("
+        "'beforeend', '<a href=\"/\"><img src=\"/static/icons/icon-192.png\"></a>')"
+    )
+    assert any("image-alt" in line for line in tools.axe_violations(page))
+
+
+def test_crawl_reaches_every_kind_of_public_page(public_pages, site):
+    paths = {url.removeprefix(site) for url in public_pages}
+    assert {"/", "/columns/", "/themas/", "/auteurs/", "/archief/"} <= paths
+    assert "/columns/ga-jij-naar-de-klant/" in paths
+    assert "/themas/klant-centraal/" in paths
+    assert "/auteurs/dirk-boersma/" in paths
+    assert "/archief/2019/" in paths
+    assert "/columns/?pagina=2" in paths
+
+
+def test_every_public_page_has_its_own_title_and_canonical_url(public_pages, site):
+    titles, canonicals = {}, {}
+    for url, html in public_pages.items():
+        if url.endswith("/deze-pagina-bestaat-niet/"):
+            continue
+        titles[url] = re.search(r"<title>(.+?)</title>", html).group(1)
+        canonicals[url] = re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
+        assert 'property="og:title"' in html and 'name="twitter:card"' in html, url
+    duplicates = {
+        url: title for url, title in titles.items() if list(titles.values()).count(title) > 1
+    }
+    assert duplicates == {}
+    assert canonicals == {url: url for url in canonicals}

@@ -1,0 +1,34 @@
+"""The editors' group, as the data migrations make it.
+
+Tests that flush the database (live-server and other transactional tests) remove
+what migrations created; this puts the group back for the tests that follow."""
+
+import importlib
+
+from django.contrib.auth.models import Group, Permission
+
+
+def restore_redactie_group():
+    """The Redactie group as the data migrations make it: curating columns, authors
+    and themes (0002) and moderating reactions (0003)."""
+    codenames = []
+    for name, models in [
+        ("0002_redactie_group", "MODELS"),
+        ("0003_reactions", "MODERATION_MODELS"),
+    ]:
+        migration = importlib.import_module(f"articles.migrations.{name}")
+        codenames += [
+            f"{action}_{model}"
+            for model in getattr(migration, models)
+            for action in migration.ACTIONS
+        ]
+    group, _ = Group.objects.get_or_create(name="Redactie")
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+    )
+    return group
+
+
+def redactie_group():
+    """The Redactie group: the one the migrations made, or made again after a flush."""
+    return Group.objects.filter(name="Redactie").first() or restore_redactie_group()

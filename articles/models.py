@@ -210,3 +210,7 @@ class Column(models.Model):
     @property
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and not self.is_public
+
+
+# The search index tables live with the search package.
+from .search.models import SearchIndexInfo, SearchWord  # noqa: E402, F401

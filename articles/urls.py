@@ -14,4 +14,5 @@ urlpatterns = [
     path("themas/<slug:slug>/", views.theme_detail, name="theme_detail"),
     path("archief/", views.archive_index, name="archive_index"),
     path("archief/<int:year>/", views.archive_year, name="archive_year"),
+    path("zoeken/", views.search_view, name="search"),
 ]

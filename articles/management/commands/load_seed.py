@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from articles import search
 from articles.models import Column
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
@@ -22,4 +23,6 @@ class Command(BaseCommand):
             self.stdout.write("The database already has columns; seed not loaded.")
             return
         call_command("loaddata", SEED_FIXTURE, verbosity=0)
+        # loaddata saves raw, without the signals that index: rebuild the search index.
+        search.rebuild()
         self.stdout.write(self.style.SUCCESS(f"Seed loaded: {Column.objects.count()} columns."))

@@ -1,0 +1,205 @@
+"""Running a search: match, rank, page, facets, snippets and "Bedoelde je"."""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import ExtractYear
+
+from articles.models import Column, ThemedColumn
+
+from .dutch import words
+from .highlight import highlight, snippet
+from .index import backend, plain_text
+from .models import SearchWord
+from .query import parse
+
+RELEVANCE, DATE = "relevantie", "datum"
+# The score of a column: for each search term, these points for each field it occurs
+# in. Whole numbers, computed alike on both databases; ties go to the newest column.
+WEIGHTS = {"title": 8, "middle": 4, "body": 1}
+# The table name Django gives the Column table in its queries.
+COLUMN_ID = '"articles_column"."id"'
+
+
+def matching(queryset, query):
+    """`queryset` narrowed to the columns that match `query` (a parsed Query)."""
+    sql, params = backend().matching_ids(query)
+    return queryset.filter(pk__in=RawSQL(sql, params))
+
+
+def score(query):
+    """The relevance of a column for `query` as an SQL expression (same on both)."""
+    parts, params = [], []
+    for term in dict.fromkeys(query.terms):
+        for name, weight in WEIGHTS.items():
+            sql, term_params = backend().matching_ids(query, field=name, term=term)
+            parts.append(f"(CASE WHEN {COLUMN_ID} IN ({sql}) THEN {weight} ELSE 0 END)")
+            params += term_params
+    return RawSQL(" + ".join(parts), params)
+
+
+@dataclass
+class Hit:
+    column: Column
+    title: str
+    snippet: str
+
+
+@dataclass
+class Facet:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Suggestion:
+    text: str
+    count: int
+
+
+@dataclass
+class Results:
+    query: object
+    message: str = ""
+    total: int = 0
+    page: object = None
+    hits: list = field(default_factory=list)
+    facets: dict = field(default_factory=dict)
+    suggestion: Suggestion | None = None
+
+
+def _filtered(queryset, *, themes, author, year):
+    for slug in themes:
+        queryset = queryset.filter(
+            pk__in=ThemedColumn.objects.filter(tag__slug=slug).values("content_object_id")
+        )
+    if author:
+        queryset = queryset.filter(author__slug=author)
+    if year:
+        queryset = queryset.filter(published_at__year=year)
+    return queryset
+
+
+def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, per_page=None):
+    """Search the published columns. Never raises on any `text`."""
+    query = parse(text)
+    results = Results(query=query)
+    if not query:
+        results.message = _empty_message(query)
+        return results
+    filters = {"themes": list(themes), "author": author, "year": year}
+    matches = _filtered(matching(Column.objects.published(), query), **filters)
+    results.total = matches.count()
+    if order == DATE:
+        ordered = matches.order_by("-published_at", "-pk")
+    else:
+        ordered = matches.annotate(search_score=score(query)).order_by(
+            "-search_score", "-published_at", "-pk"
+        )
+    paginator = Paginator(ordered.with_related(), per_page or settings.COLUMNS_PER_PAGE)
+    paginator.count = results.total  # counted once above, without the ranking
+    results.page = paginator.page(min(max(page, 1), paginator.num_pages))
+    results.hits = [
+        Hit(
+            column=column,
+            title=highlight(column.title, query),
+            snippet=snippet(plain_text(column.body_html), query, fallback=column.lead),
+        )
+        for column in results.page.object_list
+    ]
+    results.facets = _facets(matches, **filters)
+    results.suggestion = _suggestion(query, filters)
+    if not results.total and not results.suggestion:
+        results.message = "Geen columns gevonden. Probeer minder of andere woorden."
+    return results
+
+
+def _empty_message(query):
+    if query.excluded:
+        return "Geef naast de woorden die u uitsluit ook een woord op om naar te zoeken."
+    if query.ignored_words:
+        return (
+            "Die woorden komen in bijna elke tekst voor. "
+            "Voeg een woord toe dat beschrijft wat u zoekt."
+        )
+    return "Typ een of meer woorden om in alle columns te zoeken."
+
+
+def _facets(matches, *, themes, author, year):
+    ids = matches.values("pk")
+    theme_rows = (
+        ThemedColumn.objects.filter(content_object_id__in=ids)
+        .values("tag__slug", "tag__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "tag__name")
+    )
+    author_rows = (
+        matches.values("author__slug", "author__name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "author__name")
+    )
+    year_rows = (
+        matches.annotate(year=ExtractYear("published_at"))
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("-year")
+    )
+    return {
+        "thema": [
+            Facet(row["tag__slug"], row["tag__name"], row["count"], row["tag__slug"] in themes)
+            for row in theme_rows
+        ],
+        "auteur": [
+            Facet(
+                row["author__slug"],
+                row["author__name"],
+                row["count"],
+                row["author__slug"] == author,
+            )
+            for row in author_rows
+        ],
+        "jaar": [
+            Facet(str(row["year"]), str(row["year"]), row["count"], row["year"] == year)
+            for row in year_rows
+        ],
+    }
+
+
+MAX_SUGGESTED_WORDS = 2
+
+
+def _suggestion(query, filters):
+    """ "Bedoelde je": for typed words that match nothing, the closest indexed words."""
+    single = [term for term in query.terms if not term.prefix and not term.is_phrase]
+    if not single:
+        return None
+    known = set(
+        SearchWord.objects.filter(stem__in={term.stems[0] for term in single}).values_list(
+            "stem", flat=True
+        )
+    )
+    missing = [term for term in single if term.stems[0] not in known][:MAX_SUGGESTED_WORDS]
+    if not missing:
+        return None
+    text = query.text
+    for term in missing:
+        typed = words(term.text)[0]
+        candidates = SearchWord.objects.filter(word__startswith=typed[:2]).values_list(
+            "word", flat=True
+        )[:20000]
+        close = difflib.get_close_matches(typed, list(candidates), n=1, cutoff=0.7)
+        if not close:
+            return None
+        text = re.sub(re.escape(term.text), close[0], text, count=1, flags=re.IGNORECASE)
+    corrected = parse(text)
+    if not corrected:
+        return None
+    count = _filtered(matching(Column.objects.published(), corrected), **filters).count()
+    return Suggestion(text=text, count=count) if count else None

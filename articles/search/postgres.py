@@ -87,7 +87,7 @@ def delete(cursor, column_ids):
 
 
 def clear(cursor):
-    cursor.execute(f"TRUNCATE {TABLE}")
+    cursor.execute(f"DELETE FROM {TABLE}")
 
 
 def size(cursor):

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -76,6 +78,7 @@ def archive_year(request, year):
 
 
 MAX_PAGE_DIGITS = 6
+DIGITS = re.compile(r"[0-9]+")
 
 
 def _search_url(request, **changes):
@@ -107,14 +110,14 @@ def search_view(request):
     """/zoeken/?q=...: the search page, or JSON with `formaat=json`."""
     page_text = request.GET.get("pagina", "1").strip()
     as_json = request.GET.get("formaat") == "json"
-    if page_text.isdigit() and len(page_text) > MAX_PAGE_DIGITS:
+    if DIGITS.fullmatch(page_text) and len(page_text) > MAX_PAGE_DIGITS:
         message = "Dat paginanummer is te groot."
         if as_json:
             return JsonResponse({"fout": message}, status=400)
         return render(request, "articles/search.html", {"error": message}, status=400)
-    page = int(page_text) if page_text.isdigit() else 1
+    page = int(page_text) if DIGITS.fullmatch(page_text) else 1
     year_text = request.GET.get("jaar", "").strip()
-    year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+    year = int(year_text) if DIGITS.fullmatch(year_text) and len(year_text) == 4 else None
     themes = [slug for slug in request.GET.getlist("thema") if slug][:5]
     order = search.DATE if request.GET.get("sorteer") == search.DATE else search.RELEVANCE
     results = search.search(

@@ -55,7 +55,12 @@ def analyse(text):
     return [stem(word) for word in words(text)]
 
 
+@lru_cache(maxsize=200_000)
+def _word_stems(word):
+    return tuple(stem(part) for part in words(word))
+
+
 def word_spans(text):
     """(start, end, stems) for each word of the original `text`, for highlighting."""
     for match in WORD.finditer(text):
-        yield match.start(), match.end(), [stem(word) for word in words(match.group())]
+        yield match.start(), match.end(), _word_stems(match.group())

@@ -2,13 +2,15 @@
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Min, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from articles.models import Column, ThemedColumn
 
@@ -96,7 +98,7 @@ def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, pe
         return results
     filters = {"themes": list(themes), "author": author, "year": year}
     matches = _filtered(matching(Column.objects.published(), query), **filters)
-    results.total = matches.count()
+    results.total, results.facets = _count_and_facets(matches, **filters)
     if order == DATE:
         ordered = matches.order_by("-published_at", "-pk")
     else:
@@ -114,7 +116,6 @@ def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, pe
         )
         for column in results.page.object_list
     ]
-    results.facets = _facets(matches, **filters)
     results.suggestion = _suggestion(query, filters)
     if not results.total and not results.suggestion:
         results.message = "Geen columns gevonden. Probeer minder of andere woorden."
@@ -132,42 +133,70 @@ def _empty_message(query):
     return "Typ een of meer woorden om in alle columns te zoeken."
 
 
-def _facets(matches, *, themes, author, year):
-    ids = matches.values("pk")
+FACET_LIMIT = 10
+
+
+def _top(facets):
+    """The FACET_LIMIT largest values, and any selected one beyond them."""
+    return [f for index, f in enumerate(facets) if index < FACET_LIMIT or f.selected]
+
+
+def _year_bucket():
+    """The local calendar year of `published_at` as plain date-range comparisons, not a
+    per-row time zone conversion (which SQLite runs in Python for every row)."""
+    first = Column.objects.published().aggregate(first=Min("published_at"))["first"]
+    if first is None:
+        return Value(None, output_field=IntegerField())
+    zone = timezone.get_current_timezone()
+    start, end = timezone.localtime(first).year, timezone.localtime().year + 1
+    return Case(
+        *[
+            When(published_at__gte=datetime(year, 1, 1, tzinfo=zone), then=Value(year))
+            for year in range(end, start - 1, -1)
+        ],
+        default=Value(start),
+        output_field=IntegerField(),
+    )
+
+
+def _count_and_facets(matches, *, themes, author, year):
+    """The total and the facets of `matches`: authors and years from one grouped
+    query (whose sum is the total), themes from a second."""
+    groups = (
+        matches.annotate(year=_year_bucket())
+        .values("author__slug", "author__name", "year")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    authors, years = Counter(), Counter()
+    names = {}
+    for row in groups:
+        authors[row["author__slug"]] += row["count"]
+        names[row["author__slug"]] = row["author__name"]
+        years[row["year"]] += row["count"]
+    total = sum(authors.values())
+    if not total:
+        return 0, {"thema": [], "auteur": [], "jaar": []}
     theme_rows = (
-        ThemedColumn.objects.filter(content_object_id__in=ids)
+        ThemedColumn.objects.filter(content_object_id__in=matches.values("pk"))
         .values("tag__slug", "tag__name")
         .annotate(count=Count("pk"))
         .order_by("-count", "tag__name")
     )
-    author_rows = (
-        matches.values("author__slug", "author__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "author__name")
-    )
-    year_rows = (
-        matches.annotate(year=ExtractYear("published_at"))
-        .values("year")
-        .annotate(count=Count("pk"))
-        .order_by("-year")
-    )
-    return {
-        "thema": [
-            Facet(row["tag__slug"], row["tag__name"], row["count"], row["tag__slug"] in themes)
-            for row in theme_rows
-        ],
-        "auteur": [
-            Facet(
-                row["author__slug"],
-                row["author__name"],
-                row["count"],
-                row["author__slug"] == author,
-            )
-            for row in author_rows
-        ],
+    by_count = sorted(authors.items(), key=lambda item: (-item[1], names[item[0]]))
+    return total, {
+        "thema": _top(
+            [
+                Facet(row["tag__slug"], row["tag__name"], row["count"], row["tag__slug"] in themes)
+                for row in theme_rows
+            ]
+        ),
+        "auteur": _top(
+            [Facet(slug, names[slug], count, slug == author) for slug, count in by_count]
+        ),
         "jaar": [
-            Facet(str(row["year"]), str(row["year"]), row["count"], row["year"] == year)
-            for row in year_rows
+            Facet(str(number), str(number), count, number == year)
+            for number, count in sorted(years.items(), reverse=True)
         ],
     }
 

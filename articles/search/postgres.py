@@ -21,9 +21,19 @@ def create(cursor):
         cursor.execute(
             f"CREATE INDEX IF NOT EXISTS {TABLE}_{vector} ON {TABLE} USING gin ({vector})"
         )
+        # The planner reads a common word's many matches by a sequential scan that
+        # decompresses every tsvector (10x slower than the GIN bitmap, which for a plain
+        # word needs no recheck). A function scoped SET keeps the index path, here only.
+        cursor.execute(
+            f"CREATE OR REPLACE FUNCTION {TABLE}_{vector}_ids(query tsquery)"
+            " RETURNS SETOF bigint LANGUAGE sql STABLE ROWS 10000 SET enable_seqscan = off AS"
+            f" $$ SELECT column_id FROM {TABLE} WHERE {vector} @@ query $$"
+        )
 
 
 def drop(cursor):
+    for vector in VECTORS:
+        cursor.execute(f"DROP FUNCTION IF EXISTS {TABLE}_{vector}_ids(tsquery)")
     cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
 
@@ -46,10 +56,7 @@ def tsquery(query, term=None):
 def matching_ids(query, field=None, term=None):
     """SQL (and parameters) selecting the ids of the columns that match."""
     vector = field or "document"
-    return (
-        f"SELECT column_id FROM {TABLE} WHERE {vector} @@ %s::tsquery",
-        [tsquery(query, term)],
-    )
+    return f"SELECT * FROM {TABLE}_{vector}_ids(%s::tsquery)", [tsquery(query, term)]
 
 
 def tsvector(*fields):

@@ -12,7 +12,7 @@ FIELDS = {"title": "{title}", "middle": "{meta lead}", "body": "{body}"}
 def create(cursor):
     cursor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
-        "title, meta, lead, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')"
+        "title, meta, lead, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6')"
     )
 
 

@@ -117,8 +117,10 @@ def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, pe
         for column in results.page.object_list
     ]
     results.suggestion = _suggestion(query, filters)
-    if not results.total and not results.suggestion:
-        results.message = "Geen columns gevonden. Probeer minder of andere woorden."
+    if not results.total:
+        results.message = "Geen columns gevonden."
+        if not results.suggestion:
+            results.message += " Probeer minder of andere woorden."
     return results
 
 

@@ -30,7 +30,7 @@ QUERIES = {
     "prefix": ["klant*", "organisa*"],
     "or/not": ["vriend OR vijand", "klant -medewerker"],
 }
-REPEAT, BASELINE_REPEAT = 15, 3
+REPEAT, BASELINE_REPEAT = 15, 3  # --repeat changes the first
 
 
 def percentile(values, fraction):
@@ -38,7 +38,7 @@ def percentile(values, fraction):
     return values[min(len(values) - 1, round(fraction * (len(values) - 1)))]
 
 
-def run_one(size):
+def run_one(size, repeat):
     """Inside a child process whose DATABASE_URL points at an empty database."""
     import django
 
@@ -93,15 +93,17 @@ def run_one(size):
     all_texts = [text for texts in QUERIES.values() for text in texts]
     for text in all_texts:  # warm the caches once
         complete(text)
-    engine_times = [t for text in all_texts for t in timed(complete, text, REPEAT)]
+    engine_times = [t for text in all_texts for t in timed(complete, text, repeat)]
     naive_times = [t for text in all_texts for t in timed(naive, text, BASELINE_REPEAT)]
     per_kind = {
-        kind: percentile([t for text in texts for t in timed(complete, text, 5)], 0.95)
+        kind: percentile(
+            [t for text in texts for t in timed(complete, text, max(2, repeat // 3))], 0.95
+        )
         for kind, texts in QUERIES.items()
     }
     # Where the time goes, for the slowest query kind: the phases of one search.
     phases = {"count + facets": [], "ranked top 10": [], "snippets": [], "suggestion": []}
-    for text in QUERIES["common"] * 5:
+    for text in QUERIES["common"] * max(1, repeat // 3):
         query = search.parse(text)
         matches = engine.matching(Column.objects.published(), query)
         started = time.perf_counter()
@@ -131,6 +133,7 @@ def run_one(size):
         "naive_p95": percentile(naive_times, 0.95),
         "per_kind_p95": per_kind,
         "phases_ms": {name: statistics.median(v) * 1000 for name, v in phases.items()},
+        "load": os.getloadavg()[0],
     }
 
 
@@ -149,10 +152,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--repeat", type=int, default=REPEAT, help="runs of each query")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.child)))
+        print(json.dumps(run_one(args.child, args.repeat)))
         return
     rows = []
     for size in args.sizes:
@@ -166,7 +170,7 @@ def main():
                     "DJANGO_LOG_LEVEL": "WARNING",
                 }
                 output = subprocess.run(
-                    [sys.executable, __file__, "--child", str(size)],
+                    [sys.executable, __file__, "--child", str(size), "--repeat", str(args.repeat)],
                     env=env,
                     check=True,
                     capture_output=True,
@@ -181,15 +185,15 @@ def main():
 def print_table(rows):
     print(
         "| columns | database | index build | index size | search p50 | search p95 "
-        "| icontains p50 | icontains p95 |"
+        "| icontains p50 | icontains p95 | load avg |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for size, database, r in rows:
         size_text = f"{r['size_mb']:.1f} MB" if r["size_mb"] else "n/a"
         print(
             f"| {size:,} | {database} | {r['build_s']:.1f} s | {size_text} "
             f"| {r['p50']:.1f} ms | {r['p95']:.1f} ms "
-            f"| {r['naive_p50']:.1f} ms | {r['naive_p95']:.1f} ms |"
+            f"| {r['naive_p50']:.1f} ms | {r['naive_p95']:.1f} ms | {r['load']:.1f} |"
         )
     print()
     kinds = list(QUERIES)

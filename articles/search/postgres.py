@@ -6,6 +6,8 @@ used, so matching is the same as on SQLite.
 """
 
 TABLE = "articles_search_document"
+# PostgreSQL joins the matching ids well as they are (see engine.matching).
+PLAIN_ID_FILTER = True
 VECTORS = ("document", "title", "middle", "body")
 
 

@@ -5,6 +5,8 @@ in double quotes, so nothing a reader types can reach FTS5's own query syntax.
 """
 
 TABLE = "articles_search_fts"
+# Match filters go through the covering index of articles_column (see engine.matching).
+PLAIN_ID_FILTER = False
 # FTS5 columns holding each field: "middle" is the author, themes and lead.
 FIELDS = {"title": "{title}", "middle": "{meta lead}", "body": "{body}"}
 

@@ -123,3 +123,13 @@ def test_bulk_loaded_authors_and_themes_are_indexed_with_their_columns(db):
     column = factories.ColumnFactory(author=author, themes=[theme])
     assert found("boomklever") == [column.slug]
     assert found("natuurbeleid") == [column.slug]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_back_before_the_search_index_works():
+    call_command("migrate", "articles", "0002", verbosity=0)
+    try:
+        assert "articles_searchindexinfo" not in connection.introspection.table_names()
+    finally:
+        call_command("migrate", verbosity=0)
+    assert found("klant") == []

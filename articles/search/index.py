@@ -128,7 +128,11 @@ def rebuild(progress=None, apps=None, batch_size=500):
 
 
 def is_outdated():
+    """True when the index was built by another analyzer version (or never). False
+    when the index tables don't exist (migrated back before 0003)."""
     SearchIndexInfo = global_apps.get_model("articles", "SearchIndexInfo")
+    if SearchIndexInfo._meta.db_table not in connection.introspection.table_names():
+        return False
     info = SearchIndexInfo.objects.filter(pk=1).first()
     return info is None or info.analyzer_version != ANALYZER_VERSION
 

@@ -147,6 +147,7 @@ def test_an_over_long_page_number_is_a_clear_400(client, seed):
     [
         ("", "Typ een of meer woorden"),
         ("de het van", "Die woorden komen in bijna elke tekst voor."),
+        ("de", "Dat woord komt in bijna elke tekst voor."),
         ("-klant", "Geef naast de woorden die u uitsluit ook een woord op"),
         ("zxqvbnm", "Geen columns gevonden."),
     ],

@@ -149,10 +149,8 @@ def _empty_message(query):
     if query.excluded:
         return "Geef naast de woorden die u uitsluit ook een woord op om naar te zoeken."
     if query.ignored_words:
-        return (
-            "Die woorden komen in bijna elke tekst voor. "
-            "Voeg een woord toe dat beschrijft wat u zoekt."
-        )
+        which = "Die woorden komen" if len(query.ignored_words) > 1 else "Dat woord komt"
+        return f"{which} in bijna elke tekst voor. Voeg een woord toe dat beschrijft wat u zoekt."
     return "Typ een of meer woorden om in alle columns te zoeken."
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from . import services
+from . import search, services
 from .models import Author, Column, ModerationWord, Reaction, Theme, TrustedAddress
 
 
@@ -33,6 +33,13 @@ class ColumnAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("themes")
+
+    def get_search_results(self, request, queryset, search_term):
+        """The site's search engine, over drafts and scheduled columns too."""
+        query = search.parse(search_term)
+        if not query:
+            return super().get_search_results(request, queryset, search_term)
+        return search.matching(queryset, query), False
 
     @admin.display(description="thema's")
     def theme_list(self, obj):

@@ -9,6 +9,7 @@ class ArticlesConfig(AppConfig):
         from ops import pagecache
 
         from .models import Author, Column, Reaction, Theme, ThemedColumn
+        from .search import signals  # noqa: F401  (keeps the search index current)
 
         # Public pages show these: a change makes every cached page stale.
         for model in (Column, Author, Theme, ThemedColumn, Reaction):

@@ -505,3 +505,7 @@ class Reaction(models.Model):
                 raise ValidationError({"parent": "Een antwoord kan niet op een antwoord."})
             if self.parent.column_id != self.column_id:
                 raise ValidationError({"parent": "Het antwoord hoort bij een andere column."})
+
+
+# The search index tables live with the search package.
+from .search.models import SearchIndexInfo, SearchWord  # noqa: E402, F401

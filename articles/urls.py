@@ -19,4 +19,5 @@ urlpatterns = [
     path("archief/", views.archive_index, name="archive_index"),
     path("archief/<int:year>/", views.archive_year, name="archive_year"),
     path("privacy/", views.privacy, name="privacy"),
+    path("zoeken/", views.search_view, name="search"),
 ]

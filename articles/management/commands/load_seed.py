@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from articles import search
 from articles.models import Column
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
@@ -41,4 +42,6 @@ class Command(BaseCommand):
                 Column.objects.filter(pk=pk).update(
                     created_at=added_before.get(pk) or timezone.now()
                 )
+            # loaddata saves raw, without the signals that index: rebuild the index.
+            search.rebuild()
         self.stdout.write(self.style.SUCCESS(f"Seed loaded: {Column.objects.count()} columns."))

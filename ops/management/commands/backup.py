@@ -20,7 +20,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 # Rebuilt by `migrate` or not worth keeping: sessions expire, the cache refills.
-EXCLUDED = {"contenttypes", "auth.permission", "sessions"}
+# Rebuilt by migrate or by `restore` (the search index), so not backed up as rows.
+EXCLUDED = {
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "articles.searchword",
+    "articles.searchindexinfo",
+}
 
 
 class Command(BaseCommand):

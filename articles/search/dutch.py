@@ -1,0 +1,66 @@
+"""Normalising and stemming Dutch text: the one analyzer for indexing and for queries.
+
+Both databases index the output of `analyse()` and receive queries built from it, so
+what matches is decided here, in Python, and not by a database's own text parser.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+# Bump whenever anything below changes what a text analyses to: `post_migrate` then
+# rebuilds the index (see articles.search.rebuild_if_outdated).
+ANALYZER_VERSION = 1
+# Snowball 3's "dutch" is the Kraaij-Pohlmann stemmer ("organisaties" and "organisatie"
+# share a stem); pinned through PyStemmer 3.x in pyproject.toml.
+STEMMER_ALGORITHM = "dutch"
+# Longer "words" (hashes, pasted junk) are not indexed nor searched.
+MAX_TOKEN_LENGTH = 40
+# PostgreSQL keeps word positions up to 16,383; both backends index at most this many
+# words of one column, so phrase matching is the same on both.
+MAX_TOKENS = 16000
+
+# Query-time stop words: left out of searches (not of phrases), still indexed.
+# Negations ("niet", "geen", "zonder") and "een" (which finds "één") are searchable.
+STOP_WORDS = frozenset(
+    "de het en van in op te dat die er aan is om als bij of dan ook tot naar uit dit"
+    " zo maar wat met voor".split()
+)
+
+WORD = re.compile(r"[^\W_]+")
+_stemmer = Stemmer.Stemmer(STEMMER_ALGORITHM)
+
+
+def normalise(text):
+    """Lower case without diacritics: "Ideeën" -> "ideeen", "één" -> "een"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text):
+    """The normalised words of `text`, letters and digits only."""
+    return [word for word in WORD.findall(normalise(text)) if len(word) <= MAX_TOKEN_LENGTH]
+
+
+@lru_cache(maxsize=200_000)
+def stem(word):
+    """The stem of one normalised word."""
+    return _stemmer.stemWord(word)
+
+
+def analyse(text):
+    """The stems of `text`, in order: what gets indexed and searched."""
+    return [stem(word) for word in words(text)]
+
+
+@lru_cache(maxsize=200_000)
+def _word_stems(word):
+    return tuple(stem(part) for part in words(word))
+
+
+def word_spans(text):
+    """(start, end, stems) for each word of the original `text`, for highlighting."""
+    for match in WORD.finditer(text):
+        yield match.start(), match.end(), _word_stems(match.group())

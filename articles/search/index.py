@@ -1,0 +1,160 @@
+"""Writing the index: one row per column (drafts too: the admin searches them), kept
+current in the same transaction as the change, and rebuilt in batches."""
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.apps import apps as global_apps
+from django.db import connection
+
+from . import postgres, sqlite
+from .dutch import ANALYZER_VERSION, MAX_TOKENS, analyse, stem, words
+
+TAG = re.compile(r"<[^>]*>")
+
+
+def backend():
+    """The module that knows this database's full-text search."""
+    return postgres if connection.vendor == "postgresql" else sqlite
+
+
+def plain_text(body_html):
+    """The text of sanitised HTML, with tags turned into spaces."""
+    return html.unescape(TAG.sub(" ", body_html))
+
+
+@dataclass
+class Document:
+    """The analysed fields of one column, as both backends index them."""
+
+    column_id: int
+    title: list
+    meta: list
+    lead: list
+    body: list
+
+
+def make_document(column_id, *, title, author, themes, lead, body_html):
+    title, lead = analyse(title), analyse(lead)
+    meta = analyse(author) + [stem for theme in themes for stem in analyse(theme)]
+    room = max(0, MAX_TOKENS - len(title) - len(meta) - len(lead))
+    return Document(column_id, title, meta, lead, analyse(plain_text(body_html))[:room])
+
+
+def _models(apps):
+    apps = apps or global_apps
+    return (
+        apps.get_model("articles", "Column"),
+        apps.get_model("articles", "ThemedColumn"),
+        apps.get_model("articles", "SearchWord"),
+    )
+
+
+def _documents(columns, ThemedColumn):
+    """Documents and vocabulary ({word: stem}) for `columns` (a list of dicts)."""
+    ids = [column["id"] for column in columns]
+    themes = {}
+    for column_id, name in ThemedColumn.objects.filter(content_object_id__in=ids).values_list(
+        "content_object_id", "tag__name"
+    ):
+        themes.setdefault(column_id, []).append(name)
+    documents, vocabulary = [], {}
+    for column in columns:
+        document = make_document(
+            column["id"],
+            title=column["title"],
+            author=column["author__name"],
+            themes=sorted(themes.get(column["id"], [])),
+            lead=column["lead"],
+            body_html=column["body_html"],
+        )
+        documents.append(document)
+        texts = [column["title"], column["author__name"], column["lead"], column["body_html"]]
+        texts[-1] = plain_text(texts[-1])
+        for text in texts + themes.get(column["id"], []):
+            for word in words(text):
+                vocabulary[word] = None
+    return documents, vocabulary
+
+
+FIELDS = ["id", "title", "lead", "body_html", "author__name"]
+
+
+def index_columns(column_ids, apps=None):
+    """(Re)write the index rows of these columns; gone ones are removed."""
+    Column, ThemedColumn, SearchWord = _models(apps)
+    column_ids = list(column_ids)
+    columns = list(Column.objects.filter(pk__in=column_ids).values(*FIELDS))
+    documents, vocabulary = _documents(columns, ThemedColumn)
+    with connection.cursor() as cursor:
+        backend().delete(cursor, column_ids)
+        backend().write(cursor, documents)
+    _add_words(SearchWord, vocabulary)
+
+
+def remove_columns(column_ids):
+    with connection.cursor() as cursor:
+        backend().delete(cursor, list(column_ids))
+
+
+def _add_words(SearchWord, vocabulary):
+    SearchWord.objects.bulk_create(
+        [SearchWord(word=word, stem=stem(word)) for word in vocabulary],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+
+
+def rebuild(progress=None, apps=None, batch_size=500):
+    """Rebuild the whole index; `progress(done, total)` is called after each batch."""
+    Column, ThemedColumn, SearchWord = _models(apps)
+    SearchIndexInfo = (apps or global_apps).get_model("articles", "SearchIndexInfo")
+    ids = list(Column.objects.order_by("pk").values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        backend().clear(cursor)
+    SearchWord.objects.all().delete()
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        columns = list(Column.objects.filter(pk__in=batch).values(*FIELDS))
+        documents, vocabulary = _documents(columns, ThemedColumn)
+        with connection.cursor() as cursor:
+            backend().write(cursor, documents)
+        _add_words(SearchWord, vocabulary)
+        if progress:
+            progress(start + len(batch), len(ids))
+    SearchIndexInfo.objects.update_or_create(pk=1, defaults={"analyzer_version": ANALYZER_VERSION})
+    return len(ids)
+
+
+def is_outdated():
+    """True when the index was built by another analyzer version (or never). False
+    when the index tables don't exist (migrated back before 0003)."""
+    SearchIndexInfo = global_apps.get_model("articles", "SearchIndexInfo")
+    if SearchIndexInfo._meta.db_table not in connection.introspection.table_names():
+        return False
+    info = SearchIndexInfo.objects.filter(pk=1).first()
+    return info is None or info.analyzer_version != ANALYZER_VERSION
+
+
+# Lets the match filters, counts and facets read a small index instead of the column
+# rows, which carry the long texts (in SQLite even inline, before these fields).
+COVERING_INDEX = (
+    "CREATE INDEX IF NOT EXISTS articles_column_search_cover"
+    " ON articles_column (author_id, status, published_at)"
+)
+
+
+def create_tables(cursor, vendor):
+    (postgres if vendor == "postgresql" else sqlite).create(cursor)
+    cursor.execute(COVERING_INDEX)
+
+
+def drop_tables(cursor, vendor):
+    (postgres if vendor == "postgresql" else sqlite).drop(cursor)
+    cursor.execute("DROP INDEX IF EXISTS articles_column_search_cover")
+
+
+def size():
+    with connection.cursor() as cursor:
+        return backend().size(cursor)

@@ -1,0 +1,217 @@
+"""Benchmark of the complete search against a naive `icontains` baseline.
+
+    .venv/bin/python benchmarks/search.py [--sizes 1000 10000 100000] [--databases sqlite postgres]
+
+For each size and database: a fresh database, the seed, `generate_corpus N`, a timed
+`rebuild` of the index and its size, then p50/p95 over a fixed mix of rare, common,
+phrase, prefix, OR and exclusion queries of (a) the complete search (ranked top 10,
+snippets, facets, count, suggestion check) and (b) the same words through an
+`icontains` ORM filter (count + newest 10). Each combination runs in its own process.
+PostgreSQL uses the database `kb_search_bench` on 127.0.0.1 (dropped and recreated).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_DB = "kb_search_bench"
+QUERIES = {
+    "rare": ["evenwaardigheid", "projectmanagement", "onfatsoenlijk"],
+    "common": ["klant", "medewerkers organisatie", "niet"],
+    "phrase": ['"de klant"', '"klant centraal"'],
+    "prefix": ["klant*", "organisa*"],
+    "or/not": ["vriend OR vijand", "klant -medewerker"],
+}
+REPEAT, BASELINE_REPEAT = 15, 3  # --repeat changes the first
+
+
+def percentile(values, fraction):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(fraction * (len(values) - 1)))]
+
+
+def run_one(size, repeat):
+    """Inside a child process whose DATABASE_URL points at an empty database."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.db.models import Q
+
+    from articles import search
+    from articles.models import Column
+    from articles.search import engine, index
+
+    call_command("migrate", verbosity=0)
+    call_command("load_seed", verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("generate_corpus", size - 5, stdout=quiet)
+    started = time.perf_counter()
+    search.rebuild()
+    build = time.perf_counter() - started
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    size_bytes = index.size()
+
+    def complete(text):
+        results = search.search(text)
+        return results.total, [str(hit.snippet) for hit in results.hits]
+
+    def naive(text):
+        queryset = Column.objects.published()
+        for word in text.replace('"', " ").replace("*", " ").split():
+            if word in ("OR",) or word.startswith("-"):
+                continue
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word)
+            )
+        return queryset.count(), list(queryset.with_related()[:10])
+
+    def timed(function, text, repeat):
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            function(text)
+            times.append((time.perf_counter() - started) * 1000)
+        return times
+
+    all_texts = [text for texts in QUERIES.values() for text in texts]
+    for text in all_texts:  # warm the caches once
+        complete(text)
+    engine_times = [t for text in all_texts for t in timed(complete, text, repeat)]
+    naive_times = [t for text in all_texts for t in timed(naive, text, BASELINE_REPEAT)]
+    per_kind = {
+        kind: percentile(
+            [t for text in texts for t in timed(complete, text, max(2, repeat // 3))], 0.95
+        )
+        for kind, texts in QUERIES.items()
+    }
+    # Where the time goes, for the slowest query kind: the phases of one search.
+    phases = {"count + facets": [], "ranked top 10": [], "snippets": [], "suggestion": []}
+    for text in QUERIES["common"] * max(1, repeat // 3):
+        query = search.parse(text)
+        matches = engine.matching(Column.objects.published(), query)
+        started = time.perf_counter()
+        engine._count_and_facets(matches, themes=[], author="", year=None)
+        phases["count + facets"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        page = list(
+            matches.annotate(search_score=engine.score(query))
+            .order_by("-search_score", "-published_at", "-pk")
+            .with_related()[:10]
+        )
+        phases["ranked top 10"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for column in page:
+            engine.snippet(index.plain_text(column.body_html), query, fallback=column.lead)
+        phases["snippets"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        engine._suggestion(query, {"themes": [], "author": "", "year": None})
+        phases["suggestion"].append(time.perf_counter() - started)
+    reset_queries()
+    return {
+        "build_s": build,
+        "size_mb": size_bytes / 1e6 if size_bytes else None,
+        "p50": statistics.median(engine_times),
+        "p95": percentile(engine_times, 0.95),
+        "naive_p50": statistics.median(naive_times),
+        "naive_p95": percentile(naive_times, 0.95),
+        "per_kind_p95": per_kind,
+        "phases_ms": {name: statistics.median(v) * 1000 for name, v in phases.items()},
+        "load": os.getloadavg()[0],
+    }
+
+
+def fresh_database(database, workdir):
+    if database == "sqlite":
+        return f"sqlite:///{workdir}/bench.sqlite3"
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+        conn.execute(f"CREATE DATABASE {PG_DB}")
+    return f"{PG_SERVER}/{PG_DB}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--repeat", type=int, default=REPEAT, help="runs of each query")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_one(args.child, args.repeat)))
+        return
+    rows = []
+    for size in args.sizes:
+        for database in args.databases:
+            with tempfile.TemporaryDirectory() as workdir:
+                env = {
+                    **os.environ,
+                    "DATABASE_URL": fresh_database(database, workdir),
+                    "DJANGO_SECRET_KEY": "benchmark-only",
+                    "DJANGO_DEBUG": "false",
+                    "DJANGO_LOG_LEVEL": "WARNING",
+                }
+                output = subprocess.run(
+                    [sys.executable, __file__, "--child", str(size), "--repeat", str(args.repeat)],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            result = json.loads(output.strip().splitlines()[-1])
+            rows.append((size, database, result))
+            print(f"done: {size} on {database}", file=sys.stderr)
+    print_table(rows)
+
+
+def print_table(rows):
+    print(
+        "| columns | database | index build | index size | search p50 | search p95 "
+        "| icontains p50 | icontains p95 | load avg |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    for size, database, r in rows:
+        size_text = f"{r['size_mb']:.1f} MB" if r["size_mb"] else "n/a"
+        print(
+            f"| {size:,} | {database} | {r['build_s']:.1f} s | {size_text} "
+            f"| {r['p50']:.1f} ms | {r['p95']:.1f} ms "
+            f"| {r['naive_p50']:.1f} ms | {r['naive_p95']:.1f} ms | {r['load']:.1f} |"
+        )
+    print()
+    kinds = list(QUERIES)
+    print("| columns | database | " + " | ".join(f"p95 {kind}" for kind in kinds) + " |")
+    print("|---:|---|" + "---:|" * len(kinds))
+    for size, database, r in rows:
+        cells = " | ".join(f"{r['per_kind_p95'][kind]:.1f} ms" for kind in kinds)
+        print(f"| {size:,} | {database} | {cells} |")
+    print()
+    names = list(rows[0][2]["phases_ms"])
+    print("Where the time goes (median ms per phase, common-word queries):")
+    print()
+    print("| columns | database | " + " | ".join(names) + " |")
+    print("|---:|---|" + "---:|" * len(names))
+    for size, database, r in rows:
+        cells = " | ".join(f"{r['phases_ms'][name]:.1f}" for name in names)
+        print(f"| {size:,} | {database} | {cells} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,252 @@
+"""The search page a reader uses: /zoeken/ with highlights, facets, suggestions, JSON."""
+
+import re
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from articles.search import MAX_QUERY_LENGTH
+
+from . import factories
+
+URL = reverse("articles:search")
+
+
+class ResultLinks(HTMLParser):
+    """Collects the first link of each top-level <li> of <ol id="zoekresultaten">."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth = None  # <li>/<ol> nesting inside the results list
+        self.links, self.want_link = [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if self.depth is None:
+            if tag == "ol" and attrs.get("id") == "zoekresultaten":
+                self.depth = 0
+            return
+        if tag in ("li", "ol", "ul"):
+            self.depth += 1
+            if tag == "li" and self.depth == 1:
+                self.want_link = True
+        elif tag == "a" and self.want_link:
+            self.links.append(attrs["href"])
+            self.want_link = False
+
+    def handle_endtag(self, tag):
+        if self.depth is not None and tag in ("li", "ol", "ul"):
+            self.depth = None if self.depth == 0 else self.depth - 1
+
+
+def result_links(response):
+    """The first link of each result, in order."""
+    parser = ResultLinks()
+    parser.feed(response.content.decode())
+    return parser.links
+
+
+def test_header_has_a_labelled_search_box_on_every_page(client, seed):
+    response = client.get(reverse("articles:home"))
+    assertContains(response, f'<form class="site-search" role="search" action="{URL}"')
+    assertContains(response, '<label class="site-search__label" for="kop-zoekterm">Zoeken</label>')
+    assertContains(response, 'id="kop-zoekterm" type="search" name="q"')
+
+
+def test_results_link_to_the_columns_in_order(client, seed):
+    response = client.get(URL, {"q": "Aileen Nederlof"})
+    assert response.status_code == 200
+    assert result_links(response) == ["/columns/klant-vriend-of-vijand/"]
+    assertContains(response, "1 column gevonden")
+
+
+def test_inflected_matches_are_marked_and_the_rest_escaped(client, column_factory):
+    column_factory(
+        title="Over <b>klanten</b> & co",
+        slug="over-klanten",
+        lead="De klant wacht.",
+        body="Onze medewerkers helpen de klanten <script>alert(1)</script> graag.",
+    )
+    response = client.get(URL, {"q": "klant medewerker"})
+    html = response.content.decode()
+    assert "Over &lt;b&gt;<mark>klanten</mark>&lt;/b&gt; &amp; co" in html
+    assert "Onze <mark>medewerkers</mark> helpen de <mark>klanten</mark>" in html
+    assert "<script>alert" not in html
+
+
+def test_snippet_shows_the_matching_passage_of_a_long_text(client, column_factory):
+    body = (
+        "Een gewone zin over het werk. " * 60
+        + "Hier staat het woord zeldzaamheid. "
+        + ("Nog een gewone zin. " * 60)
+    )
+    column_factory(title="Lang", slug="lang", body=body)
+    response = client.get(URL, {"q": "zeldzaamheid"})
+    assertContains(response, "<mark>zeldzaamheid</mark>")
+    snippet = re.search(r'<p class="search-snippet">(.*?)</p>', response.content.decode(), re.S)
+    assert snippet.group(1).startswith("…") and snippet.group(1).endswith("…")
+    assert len(snippet.group(1)) < 400
+
+
+def test_only_published_columns_are_found(client, column_factory):
+    column_factory(title="Zichtbare walrus", slug="zichtbaar")
+    column_factory(title="Geheime walrus", slug="geheim", draft=True)
+    column_factory(title="Geplande walrus", slug="gepland", scheduled=True)
+    response = client.get(URL, {"q": "walrus"})
+    assert result_links(response) == ["/columns/zichtbaar/"]
+    assertNotContains(response, "Geheime")
+    assertNotContains(response, "Geplande")
+
+
+def test_a_scheduled_column_appears_when_its_time_has_come(client, column_factory, monkeypatch):
+    column = column_factory(title="Toekomstige pinguïn", slug="pinguin", scheduled=True)
+    assert result_links(client.get(URL, {"q": "pinguin"})) == []
+    later = column.published_at + timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert result_links(client.get(URL, {"q": "pinguin"})) == ["/columns/pinguin/"]
+
+
+def test_sort_by_date(client, column_factory):
+    now = timezone.now()
+    column_factory(title="Otter otter", slug="oud", published_at=now - timedelta(days=9))
+    column_factory(
+        title="Iets", slug="nieuw", body="Een otter.", published_at=now - timedelta(days=1)
+    )
+    assert result_links(client.get(URL, {"q": "otter"})) == ["/columns/oud/", "/columns/nieuw/"]
+    by_date = client.get(URL, {"q": "otter", "sorteer": "datum"})
+    assert result_links(by_date) == ["/columns/nieuw/", "/columns/oud/"]
+
+
+def test_pagination_keeps_the_query(client, column_factory, settings):
+    settings.COLUMNS_PER_PAGE = 2
+    for number in range(5):
+        column_factory(title=f"Bever {number}", slug=f"bever-{number}")
+    first = client.get(URL, {"q": "bever"})
+    assertContains(first, "5 columns gevonden")
+    assertContains(first, 'href="?q=bever&amp;pagina=2"')
+    third = client.get(URL, {"q": "bever", "pagina": 3})
+    assert len(result_links(third)) == 1
+    beyond = client.get(URL, {"q": "bever", "pagina": 99})
+    assert len(result_links(beyond)) == 1
+
+
+def test_an_over_long_page_number_is_a_clear_400(client, seed):
+    response = client.get(URL, {"q": "klant", "pagina": "9" * 30})
+    assert response.status_code == 400
+    assertContains(response, "Dat paginanummer is te groot.", status_code=400)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "Typ een of meer woorden"),
+        ("de het van", "Die woorden komen in bijna elke tekst voor."),
+        ("de", "Dat woord komt in bijna elke tekst voor."),
+        ("-klant", "Geef naast de woorden die u uitsluit ook een woord op"),
+        ("zxqvbnm", "Geen columns gevonden."),
+    ],
+)
+def test_friendly_message_instead_of_an_empty_page(client, seed, text, message):
+    response = client.get(URL, {"q": text})
+    assert response.status_code == 200
+    assertContains(response, message)
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [("evenwaardighied", "evenwaardigheid"), ("klantgerigt", "klantgerichtheid")],
+)
+def test_did_you_mean_with_the_hit_count(client, seed, typed, suggested):
+    response = client.get(URL, {"q": typed})
+    assertContains(response, f'Bedoelde je: <a href="{URL}?q={suggested}">{suggested}</a>?')
+    assertContains(response, "column")
+    count = len(result_links(client.get(URL, {"q": suggested})))
+    assertContains(response, f"({count} column")
+
+
+def test_facets_count_the_current_query_and_narrow_it(client, seed):
+    response = client.get(URL, {"q": "klant"})
+    facets = response.context["results"].facets
+    assert {f.label: f.count for f in facets["thema"]}["klant centraal"] == 5
+    assert sum(f.count for f in facets["auteur"]) == 5
+    assert {f.label: f.count for f in facets["jaar"]} == {
+        "2019": 1,
+        "2018": 1,
+        "2017": 1,
+        "2014": 1,
+        "2012": 1,
+    }
+    narrowed = client.get(URL, {"q": "klant", "thema": "evenwaardigheid", "jaar": 2012})
+    assert result_links(narrowed) == [
+        "/columns/ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid/"
+    ]
+    assertContains(narrowed, "Filter thema evenwaardigheid verwijderen")
+    assertContains(narrowed, f'href="{URL}?q=klant&amp;jaar=2012"')  # removes the theme
+    assertContains(narrowed, "Alle filters wissen")
+    by_author = client.get(URL, {"q": "klant", "auteur": "bart-groothuis"})
+    assert result_links(by_author) == ["/columns/klanten-komen-altijd-van-rechts-of-niet/"]
+
+
+def test_json_api(client, seed):
+    response = client.get(URL, {"q": "evenwaardigheid", "formaat": "json"})
+    assert response["Content-Type"] == "application/json"
+    data = response.json()
+    assert data["total"] == 2
+    first = data["results"][0]
+    assert first["url"] == (
+        "http://testserver/columns/ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid/"
+    )
+    assert first["author"] == "Dirk Boersma"
+    assert first["date"].startswith("2012-10-09")
+    assert "evenwaardigheid" in first["themes"]
+    assert "<mark>" in first["snippet"]
+    assert {"thema", "auteur", "jaar"} == set(data["facets"])
+    assert data["suggestion"] is None
+    typo = client.get(URL, {"q": "evenwaardighied", "formaat": "json"}).json()
+    assert typo["suggestion"] == {"text": "evenwaardigheid", "count": 2}
+
+
+def test_an_over_long_query_is_cut(client, seed):
+    response = client.get(URL, {"q": "klant " * 2000})
+    assert response.status_code == 200
+    assert len(response.context["q"]) <= MAX_QUERY_LENGTH
+
+
+def test_query_count_does_not_grow_with_the_number_of_results(client, db, settings):
+    settings.COLUMNS_PER_PAGE = 50
+    author = factories.AuthorFactory()
+    themes = [factories.ThemeFactory(), factories.ThemeFactory()]
+
+    def make(count):
+        for _ in range(count):
+            factories.ColumnFactory(title="Koala", author=author, themes=themes)
+            factories.ColumnFactory(title="Koala", themes=[factories.ThemeFactory()])
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(URL, {"q": "koala", "thema": themes[0].slug})
+        assert response.status_code == 200
+        return len(context), len(result_links(response))
+
+    make(2)
+    few, shown_few = count_queries()
+    make(20)
+    many, shown_many = count_queries()
+    assert (shown_few, shown_many) == (2, 22)
+    assert few == many <= 8
+
+
+def test_admin_search_uses_the_same_engine(editor_client, column_factory):
+    column_factory(title="Draft over organisaties", slug="concept", draft=True)
+    column_factory(title="Iets anders", slug="anders")
+    response = editor_client.get(reverse("admin:articles_column_changelist"), {"q": "organisatie"})
+    assertContains(response, "Draft over organisaties")
+    assertNotContains(response, "Iets anders")
+    everything = editor_client.get(reverse("admin:articles_column_changelist"), {"q": '"('})
+    assert everything.status_code == 200

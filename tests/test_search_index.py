@@ -1,0 +1,135 @@
+"""The index follows every change in the same transaction: no lag, no stale rows."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.urls import reverse
+
+from articles import search
+from articles.models import Author, Column, SearchIndexInfo, Theme
+from articles.search.dutch import ANALYZER_VERSION
+from articles.search.index import backend
+from articles.search.signals import rebuild_if_outdated
+
+from . import factories
+
+
+def found(text):
+    return [hit.column.slug for hit in search.search(text).hits]
+
+
+def index_rows():
+    table = backend().TABLE
+    key = "column_id" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {key} FROM {table} ORDER BY {key}")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_a_saved_column_is_found_and_an_edit_replaces_its_words(column_factory):
+    column = column_factory(title="Over de zeehond", slug="zeehond")
+    assert found("zeehonden") == ["zeehond"]
+    column.title = "Over de walvis"
+    column.save()
+    assert found("zeehond") == []
+    assert found("walvissen") == ["zeehond"]
+    assert index_rows() == [column.pk]
+
+
+def test_publish_and_unpublish(editor_client, column_factory):
+    column = column_factory(title="Concept over de lynx", slug="lynx", draft=True)
+    assert found("lynx") == []
+    changelist = reverse("admin:articles_column_changelist")
+    editor_client.post(changelist, {"action": "publish", "_selected_action": [column.pk]})
+    assert found("lynx") == ["lynx"]
+    editor_client.post(changelist, {"action": "unpublish", "_selected_action": [column.pk]})
+    assert found("lynx") == []
+
+
+def test_delete_removes_the_row(column_factory):
+    keep = column_factory(title="Blijft", slug="blijft")
+    gone = column_factory(title="Verdwijnt met de das", slug="das")
+    gone.delete()
+    assert found("das") == []
+    assert index_rows() == [keep.pk]
+
+
+def test_change_of_themes(column, theme):
+    other = factories.ThemeFactory(name="duurzaamheid", slug="duurzaamheid")
+    assert found("duurzaamheid") == []
+    column.themes.add(other)
+    assert found("duurzaamheid") == [column.slug]
+    column.themes.remove(other)
+    assert found("duurzaamheid") == []
+    column.themes.set([other])
+    assert found("duurzaamheid") == [column.slug]
+    column.themes.clear()
+    assert found("duurzaamheid") == []
+
+
+def test_rename_of_an_author_or_a_theme(column, theme):
+    author = column.author
+    author.name = "Wilhelmina Vlinderstrik"
+    author.save()
+    assert found("vlinderstrik") == [column.slug]
+    theme.name = "klantbeleving"
+    theme.save()
+    assert found("klantbeleving") == [column.slug]
+    theme.delete()
+    assert found("klantbeleving") == []
+
+
+def test_a_rolled_back_change_leaves_no_index_row(db):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        factories.ColumnFactory(title="Het spookwoord", slug="spook")
+        assert found("spookwoord") == ["spook"]
+        raise RuntimeError("rollback")
+    assert found("spookwoord") == []
+    assert index_rows() == []
+
+
+def test_load_seed_leaves_a_complete_index(seed):
+    assert index_rows() == sorted(Column.objects.values_list("pk", flat=True))
+    assert (
+        found("evenwaardigheid")[0] == "ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid"
+    )
+
+
+def test_rebuild_command_shows_progress(seed):
+    Column.objects.filter(slug="klant-vriend-of-vijand").update(title="Egelstekels")
+    assert found("egelstekels") == []  # update() bypasses the index: that is what rebuild is for
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "[##############################] 5/5 columns" in out.getvalue()
+    assert "Search index rebuilt: 5 columns" in out.getvalue()
+    assert found("egelstekels") == ["klant-vriend-of-vijand"]
+
+
+def test_a_new_analyzer_version_triggers_a_rebuild(seed):
+    from django.apps import apps
+
+    SearchIndexInfo.objects.update(analyzer_version=ANALYZER_VERSION - 1)
+    Column.objects.filter(slug="klant-vriend-of-vijand").update(title="Marterhaar")
+    rebuild_if_outdated(sender=None, app_config=apps.get_app_config("articles"), verbosity=0)
+    assert SearchIndexInfo.objects.get().analyzer_version == ANALYZER_VERSION
+    assert found("marterhaar") == ["klant-vriend-of-vijand"]
+
+
+def test_bulk_loaded_authors_and_themes_are_indexed_with_their_columns(db):
+    author = Author.objects.create(name="Bertha Boomklever", slug="bertha")
+    theme = Theme.objects.create(name="natuurbeleid", slug="natuurbeleid")
+    column = factories.ColumnFactory(author=author, themes=[theme])
+    assert found("boomklever") == [column.slug]
+    assert found("natuurbeleid") == [column.slug]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_back_before_the_search_index_works():
+    call_command("migrate", "articles", "0002", verbosity=0)
+    try:
+        assert "articles_searchindexinfo" not in connection.introspection.table_names()
+    finally:
+        call_command("migrate", verbosity=0)
+    assert found("klant") == []

@@ -1,0 +1,68 @@
+"""The query language: parsed into analysed tokens only, so nothing reaches SQL or FTS."""
+
+import pytest
+
+from articles.search import parse
+from articles.search.dutch import analyse, normalise
+from articles.search.query import MAX_QUERY_LENGTH, MAX_TERMS
+
+
+def test_dutch_analysis():
+    assert normalise("Ideeën ÉÉN") == "ideeen een"
+    assert analyse("klanten klant") == ["klant", "klant"]
+    assert analyse("organisaties organisatie") == analyse("organisatie organisatie")
+    assert analyse("medewerkers") == analyse("medewerker")
+
+
+def test_operators():
+    query = parse('klant "exacte zin" -weg -"niet dit" vriend OR vijand kla*')
+    stems = [[term.stems for term in group] for group in query.groups]
+    assert stems[0] == [("klant",)]
+    assert stems[1] == [("exact", "zin")]
+    assert stems[2] == [("vriend",), ("vijand",)]
+    assert query.groups[3][0].prefix and query.groups[3][0].stems == ("kla",)
+    assert [term.stems for term in query.excluded] == [("weg",), ("niet", "dit")]
+
+
+def test_the_last_word_also_matches_as_a_prefix():
+    (group,) = parse("klant").groups
+    assert [(term.stems, term.prefix) for term in group] == [
+        (("klant",), False),
+        (("klant",), True),
+    ]
+    (group,) = parse("klant ").groups
+    assert len(group) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NEAR(a b)",
+        "a AND b",
+        "^klant",
+        "title: klant",
+        "*",
+        "(klant)",
+        "'; DROP TABLE x; --",
+        "\x00klant\x1b",
+        "😀 klant",
+        "עברית klant",
+        '"klant',
+        'kl"ant',
+        "- -- -*",
+        "OR OR",
+    ],
+)
+def test_syntax_is_taken_literally(text):
+    query = parse(text)
+    for term in [*query.terms, *query.excluded]:
+        for stem in term.stems:
+            assert stem.isalnum(), stem
+
+
+def test_limits():
+    assert len(parse("x" * 10_000).text) <= MAX_QUERY_LENGTH
+    assert len(parse(" ".join(f"woord{n}" for n in range(50))).terms) <= MAX_TERMS + 1
+    assert not parse("de het")
+    assert parse("de het").ignored_words == ["de", "het"]
+    assert parse("niet geen zonder")

@@ -1,0 +1,103 @@
+"""The relevance table over the seed columns, and the same ordered top 10 on SQLite
+and PostgreSQL: both database runs must match one committed golden file.
+
+Regenerate the golden file (after a deliberate change of analyzer or ranking) with
+`KB_UPDATE_SEARCH_GOLDEN=1 make test PYTEST_ARGS=tests/test_search_ranking.py`, then check
+that `make test-postgres` agrees with it before committing.
+"""
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from articles import search
+
+GOLDEN = Path(__file__).with_name("search_golden.json")
+UPDATE = os.environ.get("KB_UPDATE_SEARCH_GOLDEN") == "1"
+
+# query -> the column a reader expects first
+RELEVANCE = {
+    # inflections
+    "klanten": "ga-jij-naar-de-klant",
+    "medewerker": "klanten-komen-altijd-van-rechts-of-niet",
+    "organisatie": "ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid",
+    "collega": "behandel-je-collega-net-als-je-klant",
+    "ondernemer": "klant-vriend-of-vijand",
+    # case and diacritics
+    "ideeen": "ga-jij-naar-de-klant",
+    "IDEEËN": "ga-jij-naar-de-klant",
+    "één": "ga-jij-naar-de-klant",
+    # phrases
+    '"klant centraal"': "behandel-je-collega-net-als-je-klant",
+    '"medewerkers eerst"': "klanten-komen-altijd-van-rechts-of-niet",
+    "front-office": "klant-vriend-of-vijand",
+    # exclusions
+    "klant -evenwaardigheid": "klanten-komen-altijd-van-rechts-of-niet",
+    "klanten -rechts -evenwaardigheid": "klant-vriend-of-vijand",
+    # OR
+    "vriend OR vijand": "klant-vriend-of-vijand",
+    "credo OR bril": "behandel-je-collega-net-als-je-klant",
+    # prefixes
+    "klanttevred*": "ga-jij-naar-de-klant",
+    "onfatsoen*": "klanten-komen-altijd-van-rechts-of-niet",
+    "leveranc": "ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid",
+    # author names
+    "groothuis": "klanten-komen-altijd-van-rechts-of-niet",
+    "Aileen Nederlof": "klant-vriend-of-vijand",
+    "Hermarij": "ga-jij-naar-de-klant",
+    # theme names (and the title above the theme)
+    "evenwaardigheid": "ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid",
+    "leiderschap": "ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid",
+    "samenwerken": "behandel-je-collega-net-als-je-klant",
+    # negations are words, not stop words
+    "geen voorrang": "klanten-komen-altijd-van-rechts-of-niet",
+    "niet": "klanten-komen-altijd-van-rechts-of-niet",
+    # rare words
+    "projectmanagement": "ga-jij-naar-de-klant",
+    "bestaansrecht": "ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid",
+}
+
+# Queries over a generated corpus of 300 columns, where ties and long lists are common.
+CORPUS_QUERIES = [
+    "klant",
+    "klanten medewerkers",
+    '"de klant"',
+    "organisatie*",
+    "vertrouwen OR leiderschap",
+    "klant -medewerker",
+    "evenwaardigheid",
+    "niet geen",
+    "medewerkers eerst",
+    "dienstverlening klanttevredenheid",
+]
+
+
+def top10(text):
+    return [hit.column.slug for hit in search.search(text, per_page=10).hits]
+
+
+def check_golden(section, actual):
+    golden = json.loads(GOLDEN.read_text()) if GOLDEN.exists() else {}
+    if UPDATE:
+        golden[section] = actual
+        GOLDEN.write_text(json.dumps(golden, indent=2, ensure_ascii=False) + "\n")
+    assert golden.get(section) == actual
+
+
+@pytest.mark.parametrize(("text", "expected"), RELEVANCE.items())
+def test_relevance_table_first_result(seed, text, expected):
+    assert top10(text)[0] == expected
+
+
+def test_seed_top10_is_the_same_on_every_database(seed):
+    check_golden("seed", {text: top10(text) for text in RELEVANCE})
+
+
+def test_corpus_top10_is_the_same_on_every_database(seed):
+    call_command("generate_corpus", 300, seed=7, stdout=io.StringIO())
+    search.rebuild()
+    check_golden("corpus", {text: top10(text) for text in CORPUS_QUERIES})

@@ -61,27 +61,38 @@ def allow_once_per(scope, identity, seconds):
 
 
 def allow_count(scope, identity, limit, period):
-    """Count one event; True while there were at most `limit` in the current window
-    of `period` seconds."""
+    """Count one event; True while there were at most `limit` in the last `period`
+    seconds.
+
+    Events are counted in fixed windows of `period` seconds, and the current and the
+    previous window are added up: every span of `period` seconds lies within those
+    two, so no span ever holds more than `limit` allowed events (the price: after a
+    burst the limit can hold for up to two periods)."""
     if limit <= 0:
         return True
-    window = int(time.time() // period)
-    key = f"{_key(scope, identity)}:{window}"
-    cache.add(key, 0, timeout=period)
+    key = _window_key(scope, identity, period)
+    cache.add(key, 0, timeout=2 * period)
     try:
-        count = cache.incr(key)
+        cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=period)
-        count = 1
-    return count <= limit
+        cache.add(key, 1, timeout=2 * period)
+    return count_of(scope, identity, period) <= limit
 
 
 def count_of(scope, identity, period):
-    """Events counted by `allow_count` in the current window (0 when none)."""
-    window = int(time.time() // period)
-    return cache.get(f"{_key(scope, identity)}:{window}", 0)
+    """Events counted by `allow_count` in the current and the previous window."""
+    keys = [_window_key(scope, identity, period, back) for back in (0, 1)]
+    return sum(cache.get_many(keys).values())
 
 
 def reset(scope, identity, period):
-    window = int(time.time() // period)
-    cache.delete(f"{_key(scope, identity)}:{window}")
+    cache.delete_many([_window_key(scope, identity, period, back) for back in (0, 1)])
+
+
+def _clock():
+    return time.time()
+
+
+def _window_key(scope, identity, period, back=0):
+    window = int(_clock() // period) - back
+    return f"{_key(scope, identity)}:{window}"

@@ -320,12 +320,15 @@ def search_view(request):
     page = int(page_text) if DIGITS.fullmatch(page_text) else 1
     year_text = request.GET.get("jaar", "").strip()
     year = int(year_text) if DIGITS.fullmatch(year_text) and len(year_text) == 4 else None
-    themes = [slug for slug in request.GET.getlist("thema") if slug][:5]
+    # NUL bytes can't be stored or compared in PostgreSQL text: drop them.
+    themes = [slug.replace("\x00", "") for slug in request.GET.getlist("thema")]
+    themes = [slug for slug in themes if slug][:5]
+    author = request.GET.get("auteur", "").replace("\x00", "").strip()
     order = search.DATE if request.GET.get("sorteer") == search.DATE else search.RELEVANCE
     results = search.search(
         request.GET.get("q", ""),
         themes=themes,
-        author=request.GET.get("auteur", "").strip(),
+        author=author,
         year=year,
         order=order,
         page=page,
@@ -340,7 +343,7 @@ def search_view(request):
         "order": order,
         "relevance_url": _search_url(request, sorteer=None),
         "date_url": _search_url(request, sorteer=search.DATE),
-        "filtered": bool(themes or request.GET.get("auteur") or year),
+        "filtered": bool(themes or author or year),
         "clear_url": _search_url(request, thema=None, auteur=None, jaar=None),
         "suggestion_url": results.suggestion and _search_url(request, q=results.suggestion.text),
     }

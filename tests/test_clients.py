@@ -45,3 +45,15 @@ def test_allow_count(db):
     assert results == [True, True, True, False, False]
     assert count_of("test", "a", 3600) == 5
     assert allow_count("test", "b", limit=3, period=3600)
+
+
+def test_allow_count_holds_across_a_window_boundary(db, monkeypatch):
+    now = [3599.0]  # one second before a new one-hour window
+    monkeypatch.setattr("articles.clients._clock", lambda: now[0])
+    assert allow_count("test", "c", limit=2, period=3600)
+    now[0] = 3601.0  # the next window
+    assert allow_count("test", "c", limit=2, period=3600)
+    assert not allow_count("test", "c", limit=2, period=3600)
+    assert count_of("test", "c", 3600) == 3
+    now[0] = 3600.0 * 3  # two windows later everything is forgotten
+    assert allow_count("test", "c", limit=2, period=3600)

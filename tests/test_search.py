@@ -250,3 +250,16 @@ def test_admin_search_uses_the_same_engine(editor_client, column_factory):
     assertNotContains(response, "Iets anders")
     everything = editor_client.get(reverse("admin:articles_column_changelist"), {"q": '"('})
     assert everything.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "klant", "auteur": "\x00"},
+        {"q": "klant", "thema": ["\x00", "klant-centraal"]},
+        {"q": "0", "auteur": "john\x00hermarij"},
+        {"q": "\x00klant\x00"},
+    ],
+)
+def test_nul_bytes_in_filters_never_reach_the_database(client, seed, params):
+    assert client.get("/zoeken/", params).status_code == 200

@@ -7,7 +7,8 @@ For each size and database: a fresh database, the seed, `generate_corpus N`, a t
 phrase, prefix, OR and exclusion queries of (a) the complete search (ranked top 10,
 snippets, facets, count, suggestion check) and (b) the same words through an
 `icontains` ORM filter (count + newest 10). Each combination runs in its own process.
-PostgreSQL uses the database `kb_search_bench` on 127.0.0.1 (dropped and recreated).
+PostgreSQL uses the database `kb_search_bench` (or $KB_BENCH_PG_DB) on 127.0.0.1,
+dropped and recreated.
 """
 
 import argparse
@@ -21,8 +22,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Python puts this folder first on the path, where benchmarks/http.py would shadow the
+# standard library's http package that Django imports.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_DB = "kb_search_bench"
+PG_DB = os.environ.get("KB_BENCH_PG_DB", "kb_search_bench")
 QUERIES = {
     "rare": ["evenwaardigheid", "projectmanagement", "onfatsoenlijk"],
     "common": ["klant", "medewerkers organisatie", "niet"],
@@ -54,6 +58,7 @@ def run_one(size, repeat):
     from articles.search import engine, index
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the page cache (DEBUG off)
     call_command("load_seed", verbosity=0)
     with open(os.devnull, "w") as quiet:
         call_command("generate_corpus", size - 5, stdout=quiet)
@@ -173,7 +178,7 @@ def main():
                     [sys.executable, __file__, "--child", str(size), "--repeat", str(args.repeat)],
                     env=env,
                     check=True,
-                    capture_output=True,
+                    stdout=subprocess.PIPE,
                     text=True,
                 ).stdout
             result = json.loads(output.strip().splitlines()[-1])

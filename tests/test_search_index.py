@@ -1,11 +1,13 @@
 """The index follows every change in the same transaction: no lag, no stale rows."""
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import search
 from articles.models import Author, Column, SearchIndexInfo, Theme
@@ -133,3 +135,21 @@ def test_migrating_back_before_the_search_index_works():
     finally:
         call_command("migrate", verbosity=0)
     assert found("klant") == []
+
+
+def test_a_new_author_and_date_move_the_column_in_the_facets(column_factory):
+    column = column_factory(title="Over de otter", published_at=datetime(2020, 6, 1, tzinfo=UTC))
+    other = factories.AuthorFactory(name="Otto Otter", slug="otto")
+    results = search.search("otter")
+    assert [f.value for f in results.facets["auteur"]] == [column.author.slug]
+    assert [f.value for f in results.facets["jaar"]] == ["2020"]
+    column.author = other
+    column.published_at = datetime(2021, 12, 31, 23, 30, tzinfo=UTC)  # 2022 in Amsterdam
+    column.save()
+    results = search.search("otter", author="otto", year=2022)
+    assert [hit.column.pk for hit in results.hits] == [column.pk]
+    assert [f.value for f in results.facets["auteur"]] == ["otto"]
+    assert [f.value for f in results.facets["jaar"]] == ["2022"]
+    column.published_at = timezone.now() + timedelta(days=1)
+    column.save()
+    assert search.search("otter").total == 0

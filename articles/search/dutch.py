@@ -10,9 +10,11 @@ from functools import lru_cache
 
 import Stemmer
 
-# Bump whenever anything below changes what a text analyses to: `post_migrate` then
-# rebuilds the index (see articles.search.rebuild_if_outdated).
-ANALYZER_VERSION = 1
+# Bump whenever anything below changes what a text analyses to, or what an index row
+# holds: `post_migrate` then rebuilds the index (see articles.search.rebuild_if_outdated).
+# 2: the search rows (articles.search.rows). Their `year` is in settings.TIME_ZONE:
+# run `rebuild_search_index` after changing it.
+ANALYZER_VERSION = 2
 # Snowball 3's "dutch" is the Kraaij-Pohlmann stemmer ("organisaties" and "organisatie"
 # share a stem); pinned through PyStemmer 3.x in pyproject.toml.
 STEMMER_ALGORITHM = "dutch"

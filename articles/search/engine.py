@@ -4,26 +4,17 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import (
-    BigIntegerField,
-    Case,
-    Count,
-    F,
-    Func,
-    IntegerField,
-    Min,
-    Value,
-    When,
-)
+from django.db import connection
+from django.db.models import BigIntegerField, F, Func
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from articles.models import Column, ThemedColumn
+from articles.models import Author, Column, Theme, ThemedColumn
 
+from . import rows
 from .dutch import words
 from .highlight import highlight, snippet
 from .index import backend, plain_text
@@ -34,8 +25,6 @@ RELEVANCE, DATE = "relevantie", "datum"
 # The score of a column: for each search term, these points for each field it occurs
 # in. Whole numbers, computed alike on both databases; ties go to the newest column.
 WEIGHTS = {"title": 8, "middle": 4, "body": 1}
-# The table name Django gives the Column table in its queries.
-COLUMN_ID = '"articles_column"."id"'
 
 
 def matching(queryset, query):
@@ -47,17 +36,6 @@ def matching(queryset, query):
     # inline) for status and date; "+id" makes it scan the small covering index.
     unindexed_id = Func(F("pk"), template="+%(expressions)s", output_field=BigIntegerField())
     return queryset.alias(search_id=unindexed_id).filter(search_id__in=RawSQL(sql, params))
-
-
-def score(query):
-    """The relevance of a column for `query` as an SQL expression (same on both)."""
-    parts, params = [], []
-    for term in dict.fromkeys(query.terms):
-        for name, weight in WEIGHTS.items():
-            sql, term_params = backend().matching_ids(query, field=name, term=term)
-            parts.append(f"(CASE WHEN {COLUMN_ID} IN ({sql}) THEN {weight} ELSE 0 END)")
-            params += term_params
-    return RawSQL(" + ".join(parts), params)
 
 
 @dataclass
@@ -104,6 +82,24 @@ def _filtered(queryset, *, themes, author, year):
     return queryset
 
 
+class _Ranked:
+    """The ordered ids of the matches, fetched a page (LIMIT/OFFSET) at a time."""
+
+    def __init__(self, total, sql, params):
+        self.total, self.sql, self.params = total, sql, params
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, page):
+        start, stop = page.start or 0, min(page.stop, self.total)
+        if stop <= start:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(f"{self.sql} LIMIT %s OFFSET %s", [*self.params, stop - start, start])
+            return [row[0] for row in cursor.fetchall()]
+
+
 def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, per_page=None):
     """Search the published columns. Never raises on any `text`."""
     query = parse(text)
@@ -112,19 +108,13 @@ def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, pe
         results.message = _empty_message(query)
         return results
     filters = {"themes": list(themes), "author": author, "year": year}
-    matches = _filtered(matching(Column.objects.published(), query), **filters)
-    results.total, results.facets = _count_and_facets(matches, **filters)
-    if order == DATE:
-        ordered = matches.order_by("-published_at", "-pk")
-    else:
-        ordered = matches.annotate(search_score=score(query)).order_by(
-            "-search_score", "-published_at", "-pk"
-        )
-    # Rank ids only (the sort then carries no long texts), then fetch the page's rows.
+    where, params = _where(query, **filters)
+    results.total, results.facets = _count_and_facets(where, params, **filters)
+    # Rank ids only (the sort carries no long texts), then fetch the page's rows.
     paginator = Paginator(
-        ordered.values_list("pk", flat=True), per_page or settings.COLUMNS_PER_PAGE
+        _ranked(query, where, params, results.total, order), per_page or settings.COLUMNS_PER_PAGE
     )
-    paginator.count = results.total  # counted once above, without the ranking
+    paginator.count = results.total
     results.page = paginator.page(min(max(page, 1), paginator.num_pages))
     ids = list(results.page.object_list)
     columns = Column.objects.with_related().in_bulk(ids)
@@ -145,6 +135,64 @@ def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, pe
     return results
 
 
+def _ranked(query, where, params, total, order):
+    """The ids of the matches in `order`, ties to the newest column, then the higher id."""
+    if order == DATE:
+        order_by, order_params = "r.published_at DESC, r.column_id DESC", []
+    else:
+        score_sql, order_params = _score(query)
+        order_by = f"{score_sql} DESC, r.published_at DESC, r.column_id DESC"
+    return _Ranked(
+        total,
+        f"SELECT r.column_id FROM {where} ORDER BY {order_by}",
+        [*params, *order_params],
+    )
+
+
+def _where(query, *, themes, author, year):
+    """FROM and WHERE (and parameters) over the search rows `r`, selecting the published
+    columns that match `query` and the facet filters."""
+    match_sql, params = backend().matching_ids(query)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    if backend().PLAIN_ID_FILTER:
+        # PostgreSQL guesses 200 distinct ids behind an IN and probes the rows one by
+        # one; joined (the ids are distinct), it hashes them against one scan.
+        source = f"{rows.TABLE} r JOIN ({match_sql}) AS m (id) ON m.id = r.column_id"
+        parts = []
+    else:
+        source = f"{rows.TABLE} r"
+        parts = [f"r.column_id IN ({match_sql})"]
+    parts += ["r.status = %s", "r.published_at <= %s"]
+    params = [*params, Column.Status.PUBLISHED, now]
+    for slug in themes:
+        parts.append(
+            f"r.column_id IN (SELECT tc.content_object_id FROM {ThemedColumn._meta.db_table} tc"
+            f" JOIN {Theme._meta.db_table} t ON t.id = tc.tag_id WHERE t.slug = %s)"
+        )
+        params.append(slug)
+    if author:
+        parts.append(f"r.author_id IN (SELECT id FROM {Author._meta.db_table} WHERE slug = %s)")
+        params.append(author)
+    if year:
+        parts.append("r.year = %s")
+        params.append(year)
+    return f"{source} WHERE " + " AND ".join(parts), params
+
+
+def _score(query):
+    """The relevance of the search row `r` for `query` as SQL (the same on both
+    databases): WEIGHTS points for each field each term occurs in."""
+    parts, params = [], []
+    for term in dict.fromkeys(query.terms):
+        pattern = rows.pattern(term)
+        parts.append(f"(CASE WHEN r.title LIKE %s THEN {WEIGHTS['title']} ELSE 0 END)")
+        parts.append(f"(CASE WHEN r.middle LIKE %s THEN {WEIGHTS['middle']} ELSE 0 END)")
+        body_sql, body_params = backend().matching_ids(query, field="body", term=term)
+        parts.append(f"(CASE WHEN r.column_id IN ({body_sql}) THEN {WEIGHTS['body']} ELSE 0 END)")
+        params += [pattern, pattern, *body_params]
+    return "(" + " + ".join(parts) + ")", params
+
+
 def _empty_message(query):
     if query.excluded:
         return "Geef naast de woorden die u uitsluit ook een woord op om naar te zoeken."
@@ -162,55 +210,37 @@ def _top(facets):
     return [f for index, f in enumerate(facets) if index < FACET_LIMIT or f.selected]
 
 
-def _year_bucket():
-    """The local calendar year of `published_at` as plain date-range comparisons, not a
-    per-row time zone conversion (which SQLite runs in Python for every row)."""
-    first = Column.objects.published().aggregate(first=Min("published_at"))["first"]
-    if first is None:
-        return Value(None, output_field=IntegerField())
-    zone = timezone.get_current_timezone()
-    start, end = timezone.localtime(first).year, timezone.localtime().year + 1
-    return Case(
-        *[
-            When(published_at__gte=datetime(year, 1, 1, tzinfo=zone), then=Value(year))
-            for year in range(end, start - 1, -1)
-        ],
-        default=Value(start),
-        output_field=IntegerField(),
-    )
-
-
-def _count_and_facets(matches, *, themes, author, year):
-    """The total and the facets of `matches`: authors and years from one grouped
-    query (whose sum is the total), themes from a second."""
-    groups = (
-        matches.annotate(year=_year_bucket())
-        .values("author__slug", "author__name", "year")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
+def _count_and_facets(where, params, *, themes, author, year):
+    """The total and the facets of the matches: authors and years from one grouped
+    query over the search rows (whose sum is the total), themes from a second."""
     authors, years = Counter(), Counter()
     names = {}
-    for row in groups:
-        authors[row["author__slug"]] += row["count"]
-        names[row["author__slug"]] = row["author__name"]
-        years[row["year"]] += row["count"]
-    total = sum(authors.values())
-    if not total:
-        return 0, {"thema": [], "auteur": [], "jaar": []}
-    theme_rows = (
-        ThemedColumn.objects.filter(content_object_id__in=matches.values("pk"))
-        .values("tag__slug", "tag__name")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "tag__name")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.slug, a.name, g.year, g.count FROM (SELECT r.author_id, r.year,"
+            f" COUNT(*) AS count FROM {where} GROUP BY r.author_id, r.year) g"
+            f" JOIN {Author._meta.db_table} a ON a.id = g.author_id",
+            params,
+        )
+        for slug, name, number, count in cursor.fetchall():
+            authors[slug] += count
+            names[slug] = name
+            years[number] += count
+        total = sum(authors.values())
+        if not total:
+            return 0, {"thema": [], "auteur": [], "jaar": []}
+        cursor.execute(
+            f"SELECT t.slug, t.name, COUNT(*) FROM {ThemedColumn._meta.db_table} tc"
+            f" JOIN {Theme._meta.db_table} t ON t.id = tc.tag_id"
+            f" WHERE tc.content_object_id IN (SELECT r.column_id FROM {where})"
+            " GROUP BY t.slug, t.name ORDER BY 3 DESC, t.name",
+            params,
+        )
+        theme_rows = cursor.fetchall()
     by_count = sorted(authors.items(), key=lambda item: (-item[1], names[item[0]]))
     return total, {
         "thema": _top(
-            [
-                Facet(row["tag__slug"], row["tag__name"], row["count"], row["tag__slug"] in themes)
-                for row in theme_rows
-            ]
+            [Facet(slug, name, count, slug in themes) for slug, name, count in theme_rows]
         ),
         "auteur": _top(
             [Facet(slug, names[slug], count, slug == author) for slug, count in by_count]

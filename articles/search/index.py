@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.apps import apps as global_apps
 from django.db import connection
 
-from . import postgres, sqlite
+from . import postgres, rows, sqlite
 from .dutch import ANALYZER_VERSION, MAX_TOKENS, analyse, stem, words
 
 TAG = re.compile(r"<[^>]*>")
@@ -78,7 +78,7 @@ def _documents(columns, ThemedColumn):
     return documents, vocabulary
 
 
-FIELDS = ["id", "title", "lead", "body_html", "author__name"]
+FIELDS = ["id", "title", "lead", "body_html", "author__name", "author_id", "status", "published_at"]
 
 
 def index_columns(column_ids, apps=None):
@@ -89,13 +89,17 @@ def index_columns(column_ids, apps=None):
     documents, vocabulary = _documents(columns, ThemedColumn)
     with connection.cursor() as cursor:
         backend().delete(cursor, column_ids)
+        rows.delete(cursor, column_ids)
         backend().write(cursor, documents)
+        rows.write(connection, cursor, zip(documents, columns, strict=True))
     _add_words(SearchWord, vocabulary)
 
 
 def remove_columns(column_ids):
+    column_ids = list(column_ids)
     with connection.cursor() as cursor:
-        backend().delete(cursor, list(column_ids))
+        backend().delete(cursor, column_ids)
+        rows.delete(cursor, column_ids)
 
 
 def _add_words(SearchWord, vocabulary):
@@ -113,6 +117,7 @@ def rebuild(progress=None, apps=None, batch_size=500):
     ids = list(Column.objects.order_by("pk").values_list("pk", flat=True))
     with connection.cursor() as cursor:
         backend().clear(cursor)
+        rows.clear(cursor)
     SearchWord.objects.all().delete()
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
@@ -120,6 +125,7 @@ def rebuild(progress=None, apps=None, batch_size=500):
         documents, vocabulary = _documents(columns, ThemedColumn)
         with connection.cursor() as cursor:
             backend().write(cursor, documents)
+            rows.write(connection, cursor, zip(documents, columns, strict=True))
         _add_words(SearchWord, vocabulary)
         if progress:
             progress(start + len(batch), len(ids))
@@ -147,11 +153,13 @@ COVERING_INDEX = (
 
 def create_tables(cursor, vendor):
     (postgres if vendor == "postgresql" else sqlite).create(cursor)
+    rows.create(cursor, vendor)
     cursor.execute(COVERING_INDEX)
 
 
 def drop_tables(cursor, vendor):
     (postgres if vendor == "postgresql" else sqlite).drop(cursor)
+    rows.drop(cursor)
     cursor.execute("DROP INDEX IF EXISTS articles_column_search_cover")
 
 

@@ -102,5 +102,9 @@ def clear(cursor):
 
 
 def size(cursor):
-    cursor.execute("SELECT pg_total_relation_size(%s)", [TABLE])
+    """Bytes used by the index, search rows included."""
+    cursor.execute(
+        "SELECT pg_total_relation_size(%s) + pg_total_relation_size(%s)",
+        [TABLE, "articles_search_row"],
+    )
     return cursor.fetchone()[0]

@@ -72,9 +72,13 @@ def clear(cursor):
 
 
 def size(cursor):
-    """Bytes used by the index (needs the dbstat virtual table; None without it)."""
+    """Bytes used by the index, search rows included (needs the dbstat virtual table;
+    None without it)."""
     try:
-        cursor.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE %s", [TABLE + "%"])
+        cursor.execute(
+            "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE %s OR name LIKE %s",
+            [TABLE + "%", "articles_search_row%"],
+        )
     except Exception:
         return None
     return cursor.fetchone()[0]

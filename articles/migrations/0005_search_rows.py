@@ -1,0 +1,24 @@
+"""The search rows (articles.search.rows): a narrow table per column for counting,
+facets and ranking, filled by rebuilding the index."""
+
+from django.db import migrations
+
+
+def create_rows(apps, schema_editor):
+    from articles.search import rows
+    from articles.search.index import rebuild
+
+    with schema_editor.connection.cursor() as cursor:
+        rows.create(cursor, schema_editor.connection.vendor)
+    rebuild(apps=apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0004_search_index"),
+    ]
+
+    operations = [
+        # Back: 0004 drops all index tables, the rows too (the code writes them from 0004 on).
+        migrations.RunPython(create_rows, migrations.RunPython.noop),
+    ]

@@ -54,7 +54,7 @@ def backup(tmp_path, capsys):
     return path
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_json_backup_round_trips_every_row(site, tmp_path, capsys):
     if connection.vendor == "sqlite":  # `backup` copies the file; the JSON path is tested here
         path = str(tmp_path / "kennisbank.json.gz")
@@ -90,7 +90,7 @@ def test_restore_rejects_unknown_files(db, tmp_path):
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite file backups")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_sqlite_backup_is_a_consistent_copy_that_restores(seed, editor, tmp_path, capsys):
     before = every_row()
     path = backup(tmp_path, capsys)

@@ -38,7 +38,11 @@ def test_reaction_waits_is_approved_and_appears_for_everyone(
         "Wacht op goedkeuring — alleen jij ziet deze reactie nu."
     )
     expect(page.locator("#reacties")).not_to_contain_text(BODY)
+    assert tools.axe_violations(page) == []  # the thank-you message and the waiting reaction
     tools.screenshot(page, "column-reaction-waiting-desktop")
+    page.locator(".column-reactions").screenshot(
+        path=tools.ARTIFACTS / "screenshots" / "reactions-waiting-desktop.png"
+    )
 
     # Another reader does not see it yet.
     reader = browser.new_context(**browser_context_args)
@@ -71,6 +75,10 @@ def test_reaction_waits_is_approved_and_appears_for_everyone(
             other.locator("#reacties").scroll_into_view_if_needed()
             path = tools.screenshot(other, f"column-with-reaction-{width}-{scheme}")
             assert path.stat().st_size > 10_000
+            # The reactions close up, for a person judging them.
+            other.locator(".column-reactions").screenshot(
+                path=path.with_name(f"reactions-{width}-{scheme}.png")
+            )
 
     other.goto("/columns/")
     card = other.locator(".card", has=other.get_by_role("link", name=TITLE))

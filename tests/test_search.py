@@ -206,6 +206,16 @@ def test_each_filtered_or_sorted_view_has_its_own_title(client, seed):
     )
 
 
+def test_search_engines_keep_one_search_page(client, seed):
+    response = client.get(URL, {"q": "klant", "thema": "klant-centraal"})
+
+    assertContains(response, f'<link rel="canonical" href="http://testserver{URL}">')
+    assertNotContains(response, "noindex")
+    html = response.content.decode()
+    refining = re.findall(r'<a href="/zoeken/\?[^"]*"([^>]*)>', html)
+    assert refining and all('rel="nofollow"' in attrs for attrs in refining)
+
+
 def test_json_api(client, seed):
     response = client.get(URL, {"q": "evenwaardigheid", "formaat": "json"})
     assert response["Content-Type"] == "application/json"

@@ -181,8 +181,14 @@ class Column(models.Model):
     author = models.ForeignKey(
         Author, on_delete=models.PROTECT, related_name="columns", verbose_name="auteur"
     )
+    # Themes in alphabetical order wherever they are read, prefetched or not (taggit
+    # refuses a Prefetch with a queryset, and orders by insertion when not told).
     themes = TaggableManager(
-        "thema's", through=ThemedColumn, blank=True, help_text="Kommagescheiden, in kleine letters."
+        "thema's",
+        through=ThemedColumn,
+        blank=True,
+        help_text="Kommagescheiden, in kleine letters.",
+        ordering=["name"],
     )
     status = models.CharField(
         "status", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True

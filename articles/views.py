@@ -337,9 +337,14 @@ def search_view(request):
         return JsonResponse(_search_json(request, results))
     if results.facets:
         _facet_links(request, results.facets, themes)
+    # What narrows or orders the results, for the page title: each view its own title.
+    refinements = [f.label for facets in results.facets.values() for f in facets if f.selected]
+    if order == search.DATE:
+        refinements.append("nieuwste eerst")
     context = {
         "results": results,
         "q": results.query.text,
+        "refinements": refinements,
         "order": order,
         "relevance_url": _search_url(request, sorteer=None),
         "date_url": _search_url(request, sorteer=search.DATE),

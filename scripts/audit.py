@@ -1,5 +1,5 @@
 """Lighthouse on a production-like Kennisbank: prints the four category scores of
-the home page, a column, a theme and (once it exists) the search page, and exits
+the home page, a column, a theme and the search page (with results), and exits
 with 1 when any is below the minimum.
 
 Production-like: a fresh SQLite database with the seed columns, collectstatic
@@ -59,17 +59,20 @@ def wait_for(url, server, seconds=30):
     sys.exit(f"gunicorn did not answer at {url} within {seconds} s.")
 
 
+SEARCH = "/zoeken/?q=klant"  # results, highlights, facets
+
+
 def pages_to_audit(base):
-    """Home, the first column and theme linked from it, and search once it is there."""
+    """Home, the first column and theme linked from it, and a search with results."""
     status, home = get(f"{base}/")
     if status != 200:
         sys.exit(f"The home page answered {status}.")
     column = re.search(r'href="(/columns/[\w-]+/)"', home).group(1)
     theme = re.search(r'href="(/themas/[\w-]+/)"', home).group(1)
-    pages = {"home": "/", "column": column, "theme": theme}
-    if get(f"{base}/zoeken/?q=klant")[0] == 200:
-        pages["search"] = "/zoeken/?q=klant"
-    return pages
+    status, search = get(base + SEARCH)
+    if status != 200 or 'id="zoekresultaten"' not in search:
+        sys.exit(f"{SEARCH} answered {status} without results.")
+    return {"home": "/", "column": column, "theme": theme, "search": SEARCH}
 
 
 def lighthouse(url, folder):

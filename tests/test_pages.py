@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -103,6 +104,30 @@ def test_related_columns_share_themes_and_never_include_the_column_itself(
     related = list(client.get(column.get_absolute_url()).context["related"])
 
     assert related == [both, one]
+
+
+def test_theme_chips_are_in_alphabetical_order_on_every_page(client, column_factory):
+    """Not in the order the themes were added, nor in whatever order the database
+    happens to return them: the same on SQLite and PostgreSQL."""
+    zorg, klant, team = (
+        factories.ThemeFactory(name=name, slug=name) for name in ("zorg", "klant", "team")
+    )
+    column = column_factory(title="Drie thema's")
+    for theme in (zorg, team, klant):
+        column.themes.add(theme)
+    pages = [
+        "/",
+        "/columns/",
+        column.get_absolute_url(),
+        f"/themas/{zorg.slug}/",
+        column.author.get_absolute_url(),
+        f"/archief/{column.published_at.year}/",
+    ]
+
+    for url in pages:
+        html = client.get(url).content.decode()
+        chips = re.findall(r'class="chip" href="[^"]+">([^<]+)<', html)
+        assert chips and chips == ["klant", "team", "zorg"] * (len(chips) // 3), url
 
 
 def test_author_page_shows_bio_and_columns(client, seed):

@@ -193,6 +193,29 @@ def test_facets_count_the_current_query_and_narrow_it(client, seed):
     assert result_links(by_author) == ["/columns/klanten-komen-altijd-van-rechts-of-niet/"]
 
 
+def test_each_filtered_or_sorted_view_has_its_own_title(client, seed):
+    def title(**params):
+        html = client.get(URL, params).content.decode()
+        return re.search(r"<title>(.*?)</title>", html).group(1)
+
+    assert title(q="klant") == "Zoeken: klant · Kennisbank"
+    assert title(q="klant", sorteer="datum") == "Zoeken: klant (nieuwste eerst) · Kennisbank"
+    assert (
+        title(q="klant", thema="evenwaardigheid", auteur="dirk-boersma")
+        == "Zoeken: klant (evenwaardigheid, Dirk Boersma) · Kennisbank"
+    )
+
+
+def test_search_engines_keep_one_search_page(client, seed):
+    response = client.get(URL, {"q": "klant", "thema": "klant-centraal"})
+
+    assertContains(response, f'<link rel="canonical" href="http://testserver{URL}">')
+    assertNotContains(response, "noindex")
+    html = response.content.decode()
+    refining = re.findall(r'<a href="/zoeken/\?[^"]*"([^>]*)>', html)
+    assert refining and all('rel="nofollow"' in attrs for attrs in refining)
+
+
 def test_json_api(client, seed):
     response = client.get(URL, {"q": "evenwaardigheid", "formaat": "json"})
     assert response["Content-Type"] == "application/json"

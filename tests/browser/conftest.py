@@ -133,13 +133,43 @@ def editor_page(site, editor, browser, browser_context_args):
     context.close()
 
 
+# Search pages a reader reaches by typing: results with facets and highlights, a
+# filter applied, a page sorted by date, a misspelling with a suggestion, nothing found.
+SEARCHES = [
+    "/zoeken/?q=klant",
+    "/zoeken/?q=klanten&thema=klant-centraal",
+    "/zoeken/?q=klant&sorteer=datum",
+    "/zoeken/?q=evenwaardighied",
+    "/zoeken/?q=zwembadrooster",
+]
+# A column with a conversation under it: a reader's reaction and the editors' answer.
+REACTED_COLUMN = "ga-jij-naar-de-klant"
+
+
 @pytest.fixture
 def public_pages(site, settings):
-    """Every public page a reader can reach by links from /, plus the 404 page, as
-    {url: html}. Two columns a page, so later pages of listings are covered too."""
+    """Every public page a reader can reach by links from /, the search pages above
+    and the 404 page, as {url: html}. Two columns a page, so later pages of listings
+    are covered too; reactions open (the seed columns are old), and one column with
+    reactions, so the reaction form and a conversation are checked as well."""
+    from articles.models import Column
+    from tests.factories import ReactionFactory
+
     settings.COLUMNS_PER_PAGE = 2
+    settings.REACTIONS_CLOSE_AFTER_DAYS = 0
+    column = Column.objects.get(slug=REACTED_COLUMN)
+    question = ReactionFactory(
+        column=column, name="Anna de Vries", body="Herkenbaar! Hoe begin je daarmee?"
+    )
+    ReactionFactory(
+        column=column,
+        parent=question,
+        by_editor=True,
+        name="Redactie",
+        body="Begin met **luisteren**: vraag je klant wat hij nodig heeft.",
+    )
     pages = tools.crawl(f"{site}/")
     assert len(pages) >= 15, sorted(pages)
-    missing = f"{site}/deze-pagina-bestaat-niet/"
-    pages[missing] = tools.fetch(missing)[1]
+    for path in [*SEARCHES, "/deze-pagina-bestaat-niet/"]:
+        pages[f"{site}{path}"] = tools.fetch(f"{site}{path}")[1]
     return pages

@@ -3,6 +3,7 @@
 import re
 
 from . import tools
+from .conftest import REACTED_COLUMN
 
 
 def test_every_public_page_is_valid_html(public_pages):
@@ -50,6 +51,20 @@ def test_crawl_reaches_every_kind_of_public_page(public_pages, site):
     assert "/auteurs/dirk-boersma/" in paths
     assert "/archief/2019/" in paths
     assert "/columns/?pagina=2" in paths
+    assert "/zoeken/" in paths  # the header's search box
+
+
+def test_crawl_covers_search_and_a_column_with_reactions(public_pages, site):
+    """What the checkers see of search and reactions, not just that the pages exist."""
+    search = public_pages[f"{site}/zoeken/?q=klant"]
+    assert '<ol id="zoekresultaten"' in search and "<mark>" in search
+    assert 'aria-label="Resultaten verfijnen"' in search
+    filtered = public_pages[f"{site}/zoeken/?q=klanten&thema=klant-centraal"]
+    assert "Filter thema klant centraal verwijderen" in filtered
+    assert "Bedoelde je" in public_pages[f"{site}/zoeken/?q=evenwaardighied"]
+    column = public_pages[f"{site}/columns/{REACTED_COLUMN}/"]
+    assert "2 reacties" in column and "reaction--editor" in column
+    assert 'class="reaction-form"' in column
 
 
 def test_every_public_page_has_its_own_title_and_canonical_url(public_pages, site):
@@ -57,9 +72,18 @@ def test_every_public_page_has_its_own_title_and_canonical_url(public_pages, sit
     for url, html in public_pages.items():
         if url.endswith("/deze-pagina-bestaat-niet/"):
             continue
-        titles[url] = re.search(r"<title>(.+?)</title>", html).group(1)
-        canonicals[url] = re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
         assert 'property="og:title"' in html and 'name="twitter:card"' in html, url
+        if "?antwoord=" in url:
+            # "Reageer" under a reaction: the column page, its form set to answer.
+            assert canonical == url.partition("?")[0], url
+            continue
+        titles[url] = re.search(r"<title>(.+?)</title>", html).group(1)
+        if "/zoeken/?" in url:
+            # Results are not pages of their own for search engines: one search page.
+            assert canonical == f"{site}/zoeken/", url
+            continue
+        canonicals[url] = canonical
     duplicates = {
         url: title for url, title in titles.items() if list(titles.values()).count(title) > 1
     }

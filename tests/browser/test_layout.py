@@ -19,6 +19,8 @@ PAGES = [
     "/auteurs/",
     "/auteurs/bart-groothuis/",
     "/archief/",
+    "/zoeken/?q=klant",
+    "/zoeken/?q=evenwaardighied",
 ]
 
 # Characters on each full line of the body paragraphs (the last line of a

@@ -211,32 +211,35 @@ def _top(facets):
 
 
 def _count_and_facets(where, params, *, themes, author, year):
-    """The total and the facets of the matches: authors and years from one grouped
-    query over the search rows (whose sum is the total), themes from a second."""
+    """The total and the facets of the matches, from one query that runs the match once:
+    the matching search rows (materialised) grouped by author and year (whose sum is
+    the total), and joined with the theme links grouped by theme."""
     authors, years = Counter(), Counter()
-    names = {}
+    names, theme_rows = {}, []
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT a.slug, a.name, g.year, g.count FROM (SELECT r.author_id, r.year,"
-            f" COUNT(*) AS count FROM {where} GROUP BY r.author_id, r.year) g"
-            f" JOIN {Author._meta.db_table} a ON a.id = g.author_id",
+            f"WITH m AS MATERIALIZED (SELECT r.column_id, r.author_id, r.year FROM {where})"
+            " SELECT * FROM ("
+            " SELECT 0 AS kind, a.slug, a.name, g.year, g.count FROM (SELECT author_id, year,"
+            " COUNT(*) AS count FROM m GROUP BY author_id, year) g"
+            f" JOIN {Author._meta.db_table} a ON a.id = g.author_id"
+            " UNION ALL"
+            " SELECT 1 AS kind, t.slug, t.name, NULL AS year, COUNT(*) AS count"
+            f" FROM {ThemedColumn._meta.db_table} tc JOIN m ON m.column_id = tc.content_object_id"
+            f" JOIN {Theme._meta.db_table} t ON t.id = tc.tag_id GROUP BY t.slug, t.name"
+            ") u ORDER BY kind, count DESC, name",
             params,
         )
-        for slug, name, number, count in cursor.fetchall():
+        for kind, slug, name, number, count in cursor.fetchall():
+            if kind:
+                theme_rows.append((slug, name, count))
+                continue
             authors[slug] += count
             names[slug] = name
             years[number] += count
-        total = sum(authors.values())
-        if not total:
-            return 0, {"thema": [], "auteur": [], "jaar": []}
-        cursor.execute(
-            f"SELECT t.slug, t.name, COUNT(*) FROM {ThemedColumn._meta.db_table} tc"
-            f" JOIN {Theme._meta.db_table} t ON t.id = tc.tag_id"
-            f" WHERE tc.content_object_id IN (SELECT r.column_id FROM {where})"
-            " GROUP BY t.slug, t.name ORDER BY 3 DESC, t.name",
-            params,
-        )
-        theme_rows = cursor.fetchall()
+    total = sum(authors.values())
+    if not total:
+        return 0, {"thema": [], "auteur": [], "jaar": []}
     by_count = sorted(authors.items(), key=lambda item: (-item[1], names[item[0]]))
     return total, {
         "thema": _top(

@@ -156,7 +156,6 @@ def public_pages(site, settings):
     from tests.factories import ReactionFactory
 
     settings.COLUMNS_PER_PAGE = 2
-    settings.REACTIONS_CLOSE_AFTER_DAYS = 0
     column = Column.objects.get(slug=REACTED_COLUMN)
     question = ReactionFactory(
         column=column, name="Anna de Vries", body="Herkenbaar! Hoe begin je daarmee?"

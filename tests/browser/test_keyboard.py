@@ -53,7 +53,6 @@ def test_skip_link_is_first_visible_on_focus_and_jumps_to_the_content(page, site
 
 @pytest.mark.parametrize("path", PAGES)
 def test_tab_reaches_every_control_with_a_visible_focus_style(page, site, settings, path):
-    settings.REACTIONS_CLOSE_AFTER_DAYS = 0  # the column page shows its reaction form
     page.goto(path)
     expected = page.evaluate(FOCUSABLE)
     reached, unstyled = [], []

@@ -3,6 +3,8 @@ browser: Chromium reports no Content-Security-Policy violation."""
 
 import pytest
 
+from tests.browser.tools import CHROMIUM_FLAGS
+
 from .conftest import need
 
 PAGES = [
@@ -17,14 +19,6 @@ PAGES = [
     "/admin/articles/theme/add/",
     "/admin/auth/user/",
 ]
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +27,7 @@ def browser_page():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=FLAGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         page = browser.new_page()
         yield page
         browser.close()

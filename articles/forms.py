@@ -1,5 +1,6 @@
 """The reader's reaction form, with its signed, time-limited form token."""
 
+import secrets
 import time
 
 from django import forms
@@ -26,8 +27,10 @@ def make_form_token(request, column_id):
     """A signed token (JSON, not pickle) naming the column and when the form was shown.
 
     A per-request value: it is issued afresh for every reader, also on a column page
-    served from the page cache ({% per_request "reaction_form_token" column.pk %})."""
-    return signing.dumps({"column": column_id, "issued": round(time.time(), 3)}, salt=TOKEN_SALT)
+    served from the page cache ({% per_request "reaction_form_token" column.pk %}).
+    A random nonce keeps two readers served in the same millisecond apart."""
+    payload = {"column": column_id, "issued": round(time.time(), 3), "nonce": secrets.token_hex(4)}
+    return signing.dumps(payload, salt=TOKEN_SALT)
 
 
 class PlainTextField(forms.CharField):

@@ -76,3 +76,30 @@ def test_an_approved_reaction_shows_at_once_on_a_cached_column_page(
     page = client.get(column.get_absolute_url())
     assert page["X-Page-Cache"] == "miss"
     assertContains(page, "Mooi stuk.")
+
+
+def test_readers_served_in_the_same_millisecond_get_different_form_tokens(
+    client, column, monkeypatch
+):
+    client.get(column.get_absolute_url())
+    monkeypatch.setattr("articles.forms.time.time", lambda: 1795459153.125)
+    tokens = [read_form(Client(), column)[1] for _ in range(2)]
+
+    assert tokens[0] != tokens[1]
+    assert [signing.loads(token, salt=TOKEN_SALT)["issued"] for token in tokens] == [
+        1795459153.125
+    ] * 2
+
+
+def test_a_reader_without_cookies_costs_one_query_on_a_cached_column_page(
+    column, django_assert_max_num_queries
+):
+    """As wrk in `make benchmark`: no cookies, so a new CSRF secret on every hit,
+    and still only the cache generation comes from the database."""
+    Client().get(column.get_absolute_url())
+    with django_assert_max_num_queries(1):
+        page = Client(enforce_csrf_checks=True).get(column.get_absolute_url())
+
+    assert page["X-Page-Cache"] == "hit"
+    assert len(page.cookies["csrftoken"].value) == 32
+    assert "sessionid" not in page.cookies

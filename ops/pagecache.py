@@ -50,7 +50,8 @@ _expiry_providers = []
 class RecentPages:
     """The pages this process served last, so a hit need not fetch the page itself
     from the shared cache: an entry is used only while its generation is the
-    shared cache's current one, so it is exactly as fresh as the shared copy."""
+    shared cache's current one, so it is exactly as fresh as the shared copy.
+    Each is kept already cut at its per-request values (``holes.split``)."""
 
     def __init__(self, size):
         self.size = size
@@ -65,11 +66,13 @@ class RecentPages:
             return entry
 
     def put(self, key, entry):
+        entry = {**entry, "parts": holes.split(entry["content"])}
         with self.lock:
             self.entries[key] = entry
             self.entries.move_to_end(key)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
+        return entry
 
 
 _recent = RecentPages(size=500)
@@ -194,7 +197,7 @@ class PageCacheMiddleware:
             and entry.get("expires", 0) > time.time()
         ):
             if local is None:
-                _recent.put(key, entry)
+                entry = _recent.put(key, entry)
             return self._serve(request, entry)
         response = self.get_response(request)
         if cache_works and response.get("Content-Type", "").startswith("text/html"):
@@ -202,11 +205,12 @@ class PageCacheMiddleware:
         return self._fill(request, response)
 
     def _serve(self, request, entry):
-        response = HttpResponse(entry["content"], content_type=entry["content_type"])
+        content = holes.fill_in(request, entry["parts"])
+        response = HttpResponse(content, content_type=entry["content_type"])
         if entry["max_age"]:
             patch_cache_control(response, max_age=entry["max_age"])
         response["X-Page-Cache"] = "hit"
-        return self._fill(request, response)
+        return response
 
     def _store(self, request, response, key, generation):
         if not _response_may_be_stored(request, response):

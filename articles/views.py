@@ -369,7 +369,7 @@ def _search_json(request, results):
                 "url": request.build_absolute_uri(hit.column.get_absolute_url()),
                 "author": hit.column.author.name,
                 "date": hit.column.published_at.isoformat(),
-                "themes": [theme.name for theme in hit.column.themes.all()],
+                "themes": [theme.name for theme in hit.themes],
                 "snippet": str(hit.snippet),
             }
             for hit in results.hits

@@ -51,7 +51,9 @@ RELEVANCE = {
     "Hermarij": "ga-jij-naar-de-klant",
     # theme names (and the title above the theme)
     "evenwaardigheid": "ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid",
-    "leiderschap": "ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid",
+    # (three columns have this theme, none has the word in its title or lead: the body
+    # decides what matches, not the order, so the newest of the three comes first)
+    "leiderschap": "klanten-komen-altijd-van-rechts-of-niet",
     "samenwerken": "behandel-je-collega-net-als-je-klant",
     # negations are words, not stop words
     "geen voorrang": "klanten-komen-altijd-van-rechts-of-niet",

@@ -5,11 +5,11 @@ from django.db import migrations
 
 
 def create_rows(apps, schema_editor):
-    from articles.search import rows
-    from articles.search.index import rebuild
+    from articles.search.index import create_tables, rebuild
 
+    # The tables as the code now lays them out (idempotent; 0004 created them already).
     with schema_editor.connection.cursor() as cursor:
-        rows.create(cursor, schema_editor.connection.vendor)
+        create_tables(cursor, schema_editor.connection.vendor)
     rebuild(apps=apps)
 
 

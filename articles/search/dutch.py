@@ -14,7 +14,9 @@ import Stemmer
 # holds: `post_migrate` then rebuilds the index (see articles.search.rebuild_if_outdated).
 # 2: the search rows (articles.search.rows). Their `year` is in settings.TIME_ZONE:
 # run `rebuild_search_index` after changing it.
-ANALYZER_VERSION = 2
+# 3: theme ids in the search rows; on PostgreSQL the tsvectors moved into them, with
+# the pairs of neighbouring words.
+ANALYZER_VERSION = 3
 # Snowball 3's "dutch" is the Kraaij-Pohlmann stemmer ("organisaties" and "organisatie"
 # share a stem); pinned through PyStemmer 3.x in pyproject.toml.
 STEMMER_ALGORITHM = "dutch"
@@ -58,11 +60,6 @@ def analyse(text):
 
 
 @lru_cache(maxsize=200_000)
-def _word_stems(word):
+def word_stems(word):
+    """The stems of one word of an original text (a match of WORD): usually one."""
     return tuple(stem(part) for part in words(word))
-
-
-def word_spans(text):
-    """(start, end, stems) for each word of the original `text`, for highlighting."""
-    for match in WORD.finditer(text):
-        yield match.start(), match.end(), _word_stems(match.group())

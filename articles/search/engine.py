@@ -16,15 +16,16 @@ from articles.models import Author, Column, Theme, ThemedColumn
 
 from . import rows
 from .dutch import words
-from .highlight import highlight, snippet
+from .highlight import highlight, matcher, snippet
 from .index import backend, plain_text
 from .models import SearchWord
 from .query import parse
 
 RELEVANCE, DATE = "relevantie", "datum"
-# The score of a column: for each search term, these points for each field it occurs
-# in. Whole numbers, computed alike on both databases; ties go to the newest column.
-WEIGHTS = {"title": 8, "middle": 4, "body": 1}
+# The score of a column: for each group of search terms, these points for each field
+# one of them occurs in (see _score). Whole numbers, computed alike on both databases;
+# ties go to the newest column, then to the higher id.
+WEIGHTS = {"title": 8, "lead": 4, "meta": 4}
 
 
 def matching(queryset, query):
@@ -43,6 +44,7 @@ class Hit:
     column: Column
     title: str
     snippet: str
+    themes: list  # the column's themes by name
 
 
 @dataclass
@@ -82,24 +84,6 @@ def _filtered(queryset, *, themes, author, year):
     return queryset
 
 
-class _Ranked:
-    """The ordered ids of the matches, fetched a page (LIMIT/OFFSET) at a time."""
-
-    def __init__(self, total, sql, params):
-        self.total, self.sql, self.params = total, sql, params
-
-    def __len__(self):
-        return self.total
-
-    def __getitem__(self, page):
-        start, stop = page.start or 0, min(page.stop, self.total)
-        if stop <= start:
-            return []
-        with connection.cursor() as cursor:
-            cursor.execute(f"{self.sql} LIMIT %s OFFSET %s", [*self.params, stop - start, start])
-            return [row[0] for row in cursor.fetchall()]
-
-
 def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, per_page=None):
     """Search the published columns. Never raises on any `text`."""
     query = parse(text)
@@ -107,27 +91,39 @@ def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, pe
     if not query:
         results.message = _empty_message(query)
         return results
+    per_page = per_page or settings.COLUMNS_PER_PAGE
     filters = {"themes": list(themes), "author": author, "year": year}
-    where, params = _where(query, **filters)
-    results.total, results.facets = _count_and_facets(where, params, **filters)
-    # Rank ids only (the sort carries no long texts), then fetch the page's rows.
-    paginator = Paginator(
-        _ranked(query, where, params, results.total, order), per_page or settings.COLUMNS_PER_PAGE
-    )
-    paginator.count = results.total
-    results.page = paginator.page(min(max(page, 1), paginator.num_pages))
-    ids = list(results.page.object_list)
-    columns = Column.objects.with_related().in_bulk(ids)
+    page = max(page, 1)
+    with backend().planner():
+        found = _Matches(query, filters, order)
+        ids = found.read(offset=(page - 1) * per_page, limit=per_page)
+        paginator = Paginator(range(found.total), per_page)
+        if page > paginator.num_pages:  # past the end: show the last page
+            page = paginator.num_pages
+            if found.total:
+                ids = found.read(offset=(page - 1) * per_page, limit=per_page, page_only=True)
+        results.suggestion = _suggestion(query, filters)
+    results.total = found.total
+    results.facets, themes = _facets(found, filters)
+    results.page = paginator.page(page)
+    # Their themes are among the facet's (fetched there), so no prefetch is needed.
+    columns = Column.objects.select_related("author").with_reaction_counts().in_bulk(ids)
     results.page.object_list = [columns[pk] for pk in ids if pk in columns]
+    matches = matcher(query)
     results.hits = [
         Hit(
             column=column,
-            title=highlight(column.title, query),
-            snippet=snippet(plain_text(column.body_html), query, fallback=column.lead),
+            title=highlight(column.title, query, matches),
+            snippet=snippet(
+                plain_text(column.body_html), query, fallback=column.lead, matches=matches
+            ),
+            themes=sorted(
+                (themes[pk] for pk in found.page_themes[column.pk] if pk in themes),
+                key=lambda theme: theme.name,
+            ),
         )
         for column in results.page.object_list
     ]
-    results.suggestion = _suggestion(query, filters)
     if not results.total:
         results.message = "Geen columns gevonden."
         if not results.suggestion:
@@ -135,34 +131,70 @@ def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, pe
     return results
 
 
-def _ranked(query, where, params, total, order):
-    """The ids of the matches in `order`, ties to the newest column, then the higher id."""
-    if order == DATE:
-        order_by, order_params = "r.published_at DESC, r.column_id DESC", []
-    else:
-        score_sql, order_params = _score(query)
-        order_by = f"{score_sql} DESC, r.published_at DESC, r.column_id DESC"
-    return _Ranked(
-        total,
-        f"SELECT r.column_id FROM {where} ORDER BY {order_by}",
-        [*params, *order_params],
-    )
+class _Matches:
+    """The published columns that match a query and the facet filters, read in one pass.
+
+    One statement materialises the matching search rows with their score, and returns
+    from them: the count per author and year (whose sum is the total), the count per
+    combination of themes, and the ids of one page in order. Every matching row is
+    read once, whatever the query; the rest is adding up a few thousand groups.
+    """
+
+    def __init__(self, query, filters, order):
+        score_sql, score_params = _score(query, order)
+        where, where_params = _where(query, **filters)
+        self.matches = (
+            "WITH m AS MATERIALIZED (SELECT r.column_id, r.author_id, r.year, r.themes,"
+            f" r.published_at, {score_sql} AS score FROM {rows.TABLE} r WHERE {where})"
+        )
+        self.params = [*score_params, *where_params]
+        self.total = 0
+        self.authors, self.years, self.themes = Counter(), Counter(), Counter()
+        self.page_themes = {}  # column id -> theme ids, for the page's columns
+
+    def read(self, *, offset, limit, page_only=False):
+        """The ids of the page at `offset`; unless `page_only`, count and group too."""
+        page_sql = (
+            "SELECT 2, column_id, score, themes, published_at, 0 FROM m"
+            " ORDER BY score DESC, published_at DESC, column_id DESC"
+        )
+        sql = self.matches
+        if page_only:
+            sql += f" {page_sql} LIMIT %s OFFSET %s"
+        else:
+            # The page first: PostgreSQL types the NULLs of the other parts by it.
+            sql += (
+                f" SELECT * FROM ({page_sql} LIMIT %s OFFSET %s) p"
+                " UNION ALL SELECT 0, author_id, year, NULL, NULL, COUNT(*) FROM m"
+                " GROUP BY author_id, year"
+                " UNION ALL SELECT 1, NULL, NULL, themes, NULL, COUNT(*) FROM m GROUP BY themes"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*self.params, limit, offset])
+            found = cursor.fetchall()
+        page = []
+        authors, years, themes = self.authors, self.years, self.themes
+        for kind, pk, number, combination, published_at, count in found:
+            if kind == 0:
+                authors[pk] += count
+                years[number] += count
+            elif kind == 1:
+                for theme in combination.split():
+                    themes[int(theme)] += count
+            else:
+                page.append((number, published_at, pk))
+                self.page_themes[pk] = [int(theme) for theme in combination.split()]
+        self.total = sum(years.values())
+        # The order within the page, whatever order UNION ALL returns its rows in.
+        return [pk for _, _, pk in sorted(page, reverse=True)]
 
 
 def _where(query, *, themes, author, year):
-    """FROM and WHERE (and parameters) over the search rows `r`, selecting the published
+    """The condition (and parameters) on the search rows `r` that selects the published
     columns that match `query` and the facet filters."""
-    match_sql, params = backend().matching_ids(query)
+    match_sql, params = backend().match(query)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    if backend().PLAIN_ID_FILTER:
-        # PostgreSQL guesses 200 distinct ids behind an IN and probes the rows one by
-        # one; joined (the ids are distinct), it hashes them against one scan.
-        source = f"{rows.TABLE} r JOIN ({match_sql}) AS m (id) ON m.id = r.column_id"
-        parts = []
-    else:
-        source = f"{rows.TABLE} r"
-        parts = [f"r.column_id IN ({match_sql})"]
-    parts += ["r.status = %s", "r.published_at <= %s"]
+    parts = [match_sql, "r.status = %s", "r.published_at <= %s"]
     params = [*params, Column.Status.PUBLISHED, now]
     for slug in themes:
         parts.append(
@@ -176,20 +208,23 @@ def _where(query, *, themes, author, year):
     if year:
         parts.append("r.year = %s")
         params.append(year)
-    return f"{source} WHERE " + " AND ".join(parts), params
+    return " AND ".join(parts), params
 
 
-def _score(query):
-    """The relevance of the search row `r` for `query` as SQL (the same on both
-    databases): WEIGHTS points for each field each term occurs in."""
+def _score(query, order):
+    """The relevance of the search row `r` for `query` as SQL, the same on both
+    databases: for each group of terms (a word, or words joined by OR), WEIGHTS points
+    for each short field that one of its terms occurs in. The body decides whether a
+    column matches, not how high it ranks: all matches hold every group somewhere.
+    Sorting by date needs no score."""
+    if order == DATE:
+        return "0", []
     parts, params = [], []
-    for term in dict.fromkeys(query.terms):
-        pattern = rows.pattern(term)
-        parts.append(f"(CASE WHEN r.title LIKE %s THEN {WEIGHTS['title']} ELSE 0 END)")
-        parts.append(f"(CASE WHEN r.middle LIKE %s THEN {WEIGHTS['middle']} ELSE 0 END)")
-        body_sql, body_params = backend().matching_ids(query, field="body", term=term)
-        parts.append(f"(CASE WHEN r.column_id IN ({body_sql}) THEN {WEIGHTS['body']} ELSE 0 END)")
-        params += [pattern, pattern, *body_params]
+    for group in query.groups:
+        for name, weight in WEIGHTS.items():
+            sql, field_params = backend().in_field(name, group)
+            parts.append(f"(CASE WHEN {sql} THEN {weight} ELSE 0 END)")
+            params += field_params
     return "(" + " + ".join(parts) + ")", params
 
 
@@ -210,49 +245,31 @@ def _top(facets):
     return [f for index, f in enumerate(facets) if index < FACET_LIMIT or f.selected]
 
 
-def _count_and_facets(where, params, *, themes, author, year):
-    """The total and the facets of the matches, from one query that runs the match once:
-    the matching search rows (materialised) grouped by author and year (whose sum is
-    the total), and joined with the theme links grouped by theme."""
-    authors, years = Counter(), Counter()
-    names, theme_rows = {}, []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH m AS MATERIALIZED (SELECT r.column_id, r.author_id, r.year FROM {where})"
-            " SELECT * FROM ("
-            " SELECT 0 AS kind, a.slug, a.name, g.year, g.count FROM (SELECT author_id, year,"
-            " COUNT(*) AS count FROM m GROUP BY author_id, year) g"
-            f" JOIN {Author._meta.db_table} a ON a.id = g.author_id"
-            " UNION ALL"
-            " SELECT 1 AS kind, t.slug, t.name, NULL AS year, COUNT(*) AS count"
-            f" FROM {ThemedColumn._meta.db_table} tc JOIN m ON m.column_id = tc.content_object_id"
-            f" JOIN {Theme._meta.db_table} t ON t.id = tc.tag_id GROUP BY t.slug, t.name"
-            ") u ORDER BY kind, count DESC, name",
-            params,
-        )
-        for kind, slug, name, number, count in cursor.fetchall():
-            if kind:
-                theme_rows.append((slug, name, count))
-                continue
-            authors[slug] += count
-            names[slug] = name
-            years[number] += count
-    total = sum(authors.values())
-    if not total:
-        return 0, {"thema": [], "auteur": [], "jaar": []}
-    by_count = sorted(authors.items(), key=lambda item: (-item[1], names[item[0]]))
-    return total, {
-        "thema": _top(
-            [Facet(slug, name, count, slug in themes) for slug, name, count in theme_rows]
+def _facets(found, filters):
+    """Theme, author and year facets of the matches, largest first, then by name; and
+    the themes of the matches by id."""
+    if not found.total:
+        return {"thema": [], "auteur": [], "jaar": []}, {}
+    themes = Theme.objects.in_bulk(found.themes)
+    authors = Author.objects.filter(pk__in=found.authors).values_list("pk", "slug", "name")
+
+    def largest(facets):
+        return _top(sorted(facets, key=lambda facet: (-facet.count, facet.label, facet.value)))
+
+    return {
+        "thema": largest(
+            Facet(theme.slug, theme.name, found.themes[pk], theme.slug in filters["themes"])
+            for pk, theme in themes.items()
         ),
-        "auteur": _top(
-            [Facet(slug, names[slug], count, slug == author) for slug, count in by_count]
+        "auteur": largest(
+            Facet(slug, name, found.authors[pk], slug == filters["author"])
+            for pk, slug, name in authors
         ),
         "jaar": [
-            Facet(str(number), str(number), count, number == year)
-            for number, count in sorted(years.items(), reverse=True)
+            Facet(str(number), str(number), count, number == filters["year"])
+            for number, count in sorted(found.years.items(), reverse=True)
         ],
-    }
+    }, themes
 
 
 MAX_SUGGESTED_WORDS = 2

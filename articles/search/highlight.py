@@ -5,21 +5,32 @@ escaped; the result is safe to show.
 """
 
 from bisect import bisect_left
+from itertools import islice
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .dutch import word_spans
+from .dutch import WORD, word_stems
 
 SNIPPET_WORDS = 32
 
 
-def _matcher(query):
+def matcher(query):
+    """A function giving, for a word of the original text, its stems when it matches
+    one of the query's terms, else None. Texts repeat their words, so each distinct
+    word is decided once: pass the same matcher for all texts of one search."""
     stems = {stem for term in query.terms if not term.prefix for stem in term.stems}
     prefixes = tuple(term.stems[0] for term in query.terms if term.prefix)
+    decided = {}
 
-    def matches(word_stems):
-        return any(stem in stems or (prefixes and stem.startswith(prefixes)) for stem in word_stems)
+    def matches(word):
+        try:
+            return decided[word]
+        except KeyError:
+            found = word_stems(word)
+            hit = any(stem in stems or (prefixes and stem.startswith(prefixes)) for stem in found)
+            decided[word] = found if hit else None
+            return decided[word]
 
     return matches
 
@@ -35,41 +46,38 @@ def _render(text, spans, start, end):
     return "".join(parts)
 
 
-def highlight(text, query):
+def highlight(text, query, matches=None):
     """The whole `text`, escaped, with the matching words marked."""
-    matches = _matcher(query)
-    spans = [(start, end) for start, end, stems in word_spans(text) if matches(stems)]
+    matches = matches or matcher(query)
+    spans = [word.span() for word in WORD.finditer(text) if matches(word.group())]
     return mark_safe(_render(text, spans, 0, len(text)))
 
 
-def snippet(text, query, size=SNIPPET_WORDS, fallback=""):
+def snippet(text, query, size=SNIPPET_WORDS, fallback="", matches=None):
     """The passage of about `size` words of `text` with the most different matching
     words, escaped, matches marked, with an ellipsis where it was cut. Without a
     match in `text` (say, only the title matched), the `fallback` text is used."""
-    matches = _matcher(query)
-    spans = list(word_spans(text))
-    hits = [matches(stems) for _, _, stems in spans]
-    positions = [i for i, hit in enumerate(hits) if hit]
+    matches = matches or matcher(query)
+    words = WORD.findall(text)
+    hits = [matches(word) for word in words]  # the stems of each matching word
+    positions = [i for i, hit in enumerate(hits) if hit is not None]
     if fallback and not positions:
-        return snippet(fallback, query, size)
-    if not spans:
+        return snippet(fallback, query, size, matches=matches)
+    if not words:
         return mark_safe(escape(text))
     best, best_score = 0, (0, 0)
     for position in positions:
         first = max(0, position - 4)
         low, high = bisect_left(positions, first), bisect_left(positions, first + size)
         found = positions[low:high]
-        score = (len({tuple(spans[i][2]) for i in found}), len(found))
+        score = (len({hits[i] for i in found}), len(found))
         if score > best_score:
             best, best_score = first, score
-    last = min(len(spans), best + size) - 1
-    start = 0 if best == 0 else spans[best][0]
-    end = len(text) if last == len(spans) - 1 else spans[last][1]
-    marked = [
-        (s, e)
-        for (s, e, _), hit in zip(spans[best : last + 1], hits[best : last + 1], strict=True)
-        if hit
-    ]
+    last = min(len(words), best + size) - 1
+    spans = [word.span() for word in islice(WORD.finditer(text), best, last + 1)]
+    start = 0 if best == 0 else spans[0][0]
+    end = len(text) if last == len(words) - 1 else spans[-1][1]
+    marked = [span for span, hit in zip(spans, hits[best : last + 1], strict=True) if hit]
     html = _render(text, marked, start, end).strip()
     if start > 0:
         html = "… " + html

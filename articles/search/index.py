@@ -33,13 +33,16 @@ class Document:
     meta: list
     lead: list
     body: list
+    theme_ids: list
 
 
 def make_document(column_id, *, title, author, themes, lead, body_html):
+    """`themes`: (id, name) pairs."""
     title, lead = analyse(title), analyse(lead)
-    meta = analyse(author) + [stem for theme in themes for stem in analyse(theme)]
+    meta = analyse(author) + [stem for _, name in themes for stem in analyse(name)]
     room = max(0, MAX_TOKENS - len(title) - len(meta) - len(lead))
-    return Document(column_id, title, meta, lead, analyse(plain_text(body_html))[:room])
+    body = analyse(plain_text(body_html))[:room]
+    return Document(column_id, title, meta, lead, body, [pk for pk, _ in themes])
 
 
 def _models(apps):
@@ -55,24 +58,24 @@ def _documents(columns, ThemedColumn):
     """Documents and vocabulary ({word: stem}) for `columns` (a list of dicts)."""
     ids = [column["id"] for column in columns]
     themes = {}
-    for column_id, name in ThemedColumn.objects.filter(content_object_id__in=ids).values_list(
-        "content_object_id", "tag__name"
+    for column_id, pk, name in ThemedColumn.objects.filter(content_object_id__in=ids).values_list(
+        "content_object_id", "tag_id", "tag__name"
     ):
-        themes.setdefault(column_id, []).append(name)
+        themes.setdefault(column_id, []).append((pk, name))
     documents, vocabulary = [], {}
     for column in columns:
         document = make_document(
             column["id"],
             title=column["title"],
             author=column["author__name"],
-            themes=sorted(themes.get(column["id"], [])),
+            themes=sorted(themes.get(column["id"], []), key=lambda theme: theme[1]),
             lead=column["lead"],
             body_html=column["body_html"],
         )
         documents.append(document)
         texts = [column["title"], column["author__name"], column["lead"], column["body_html"]]
         texts[-1] = plain_text(texts[-1])
-        for text in texts + themes.get(column["id"], []):
+        for text in texts + [name for _, name in themes.get(column["id"], [])]:
             for word in words(text):
                 vocabulary[word] = None
     return documents, vocabulary
@@ -90,9 +93,13 @@ def index_columns(column_ids, apps=None):
     with connection.cursor() as cursor:
         backend().delete(cursor, column_ids)
         rows.delete(cursor, column_ids)
-        backend().write(cursor, documents)
-        rows.write(connection, cursor, zip(documents, columns, strict=True))
+        _write(cursor, documents, columns)
     _add_words(SearchWord, vocabulary)
+
+
+def _write(cursor, documents, columns):
+    backend().write(cursor, documents)
+    rows.write(connection, cursor, zip(documents, columns, strict=True), backend())
 
 
 def remove_columns(column_ids):
@@ -124,8 +131,7 @@ def rebuild(progress=None, apps=None, batch_size=500):
         columns = list(Column.objects.filter(pk__in=batch).values(*FIELDS))
         documents, vocabulary = _documents(columns, ThemedColumn)
         with connection.cursor() as cursor:
-            backend().write(cursor, documents)
-            rows.write(connection, cursor, zip(documents, columns, strict=True))
+            _write(cursor, documents, columns)
         _add_words(SearchWord, vocabulary)
         if progress:
             progress(start + len(batch), len(ids))
@@ -153,13 +159,11 @@ COVERING_INDEX = (
 
 def create_tables(cursor, vendor):
     (postgres if vendor == "postgresql" else sqlite).create(cursor)
-    rows.create(cursor, vendor)
     cursor.execute(COVERING_INDEX)
 
 
 def drop_tables(cursor, vendor):
     (postgres if vendor == "postgresql" else sqlite).drop(cursor)
-    rows.drop(cursor)
     cursor.execute("DROP INDEX IF EXISTS articles_column_search_cover")
 
 

@@ -1,71 +1,114 @@
-"""PostgreSQL backend: stored tsvectors built from the pre-analysed text, GIN indexes.
+"""PostgreSQL backend: tsvectors built from the pre-analysed text, in the search rows.
 
 The tsvectors and tsqueries are written as literals from analysed tokens (letters and
 digits only) and cast; PostgreSQL's own parser and its `dutch` configuration are never
 used, so matching is the same as on SQLite.
+
+Each search row holds tsvectors: `document` (every field, GIN indexed) to match, and
+the short `title`, `lead` and `meta` (author and themes) to score each matching row
+(small enough to stay inline, so testing them costs no detoasting).
+
+Phrases: a GIN index knows which rows hold a word, not where. A phrase query on
+positions alone makes PostgreSQL read and decompress the whole `document` of every row
+that holds all its words (for "de klant", nearly all). So `document` also holds each
+pair of neighbouring words as one position-less lexeme ("~de klant"; "~" starts no
+token), and a phrase matches through its pairs: exactly for two words, and for longer
+phrases as a filter before the positional check (as Elasticsearch's `index_phrases`).
 """
 
-TABLE = "articles_search_document"
-# PostgreSQL joins the matching ids well as they are (see engine.matching).
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+
+from . import rows
+
+TABLE = rows.TABLE
+VECTORS = ("document", "title", "lead", "meta")
+# The search rows' own columns here (name, placeholder), in row_values() order.
+ROW_COLUMNS = [(vector, "%s::tsvector") for vector in VECTORS]
+IDS_FUNCTION = f"{TABLE}_ids"
+# ORM filters join the matching ids well as they are (see engine.matching).
 PLAIN_ID_FILTER = True
-VECTORS = ("document", "title", "middle", "body")
 
 
 def create(cursor):
+    vectors = "".join(f", {vector} tsvector NOT NULL" for vector in VECTORS)
+    rows.create(cursor, "postgresql", vectors)
+    cursor.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING gin (document)")
+    # For filters through the ORM (the admin's search box, "Bedoelde je" counts): the
+    # ids, by the GIN index even for a word in every row (see `planner()`).
     cursor.execute(
-        f"CREATE TABLE IF NOT EXISTS {TABLE} ("
-        # No foreign key: `flush` (TransactionTestCase) truncates articles_column
-        # without CASCADE. Rows go with their column through the post_delete receiver,
-        # and after a flush the post_migrate receiver rebuilds.
-        " column_id bigint PRIMARY KEY,"
-        " document tsvector NOT NULL, title tsvector NOT NULL,"
-        " middle tsvector NOT NULL, body tsvector NOT NULL)"
+        f"CREATE OR REPLACE FUNCTION {IDS_FUNCTION}(query tsquery)"
+        " RETURNS SETOF bigint LANGUAGE sql STABLE ROWS 10000 SET enable_seqscan = off AS"
+        f" $$ SELECT column_id FROM {TABLE} WHERE document @@ query $$"
     )
-    for vector in VECTORS:
-        cursor.execute(
-            f"CREATE INDEX IF NOT EXISTS {TABLE}_{vector} ON {TABLE} USING gin ({vector})"
-        )
-        # The planner reads a common word's many matches by a sequential scan that
-        # decompresses every tsvector (10x slower than the GIN bitmap, which for a plain
-        # word needs no recheck). A function scoped SET keeps the index path, here only.
-        cursor.execute(
-            f"CREATE OR REPLACE FUNCTION {TABLE}_{vector}_ids(query tsquery)"
-            " RETURNS SETOF bigint LANGUAGE sql STABLE ROWS 10000 SET enable_seqscan = off AS"
-            f" $$ SELECT column_id FROM {TABLE} WHERE {vector} @@ query $$"
-        )
 
 
 def drop(cursor):
-    for vector in VECTORS:
-        cursor.execute(f"DROP FUNCTION IF EXISTS {TABLE}_{vector}_ids(tsquery)")
-    cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    cursor.execute(f"DROP FUNCTION IF EXISTS {IDS_FUNCTION}(tsquery)")
+    rows.drop(cursor)
 
 
-def _term(term):
+@contextmanager
+def planner():
+    """Run the search's statements with the GIN index as the only way to match.
+
+    For a word in most rows the planner prefers a sequential scan, which decompresses
+    every row's `document`: ten times slower than the bitmap of the GIN index, which
+    for a word needs no recheck. SET LOCAL ends with the transaction; inside a larger
+    one (tests, ATOMIC_REQUESTS) the default comes back at the end of the block."""
+    nested = connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
+        if nested:
+            cursor.execute("SET LOCAL enable_seqscan = DEFAULT")
+
+
+def _pairs(stems):
+    return [f"'~{first} {second}'" for first, second in zip(stems, stems[1:], strict=False)]
+
+
+def _term(term, pairs):
     if term.prefix:
         return f"'{term.stems[0]}':*"
-    if term.is_phrase:
-        return "(" + " <-> ".join(f"'{stem}'" for stem in term.stems) + ")"
-    return f"'{term.stems[0]}'"
+    if not term.is_phrase:
+        return f"'{term.stems[0]}'"
+    positions = "(" + " <-> ".join(f"'{stem}'" for stem in term.stems) + ")"
+    if not pairs:
+        return positions
+    if len(term.stems) == 2:
+        return _pairs(term.stems)[0]
+    return "(" + " & ".join([*_pairs(term.stems), positions]) + ")"
 
 
-def tsquery(query, term=None):
-    if term is not None:
-        return _term(term)
-    parts = ["(" + " | ".join(_term(term) for term in group) + ")" for group in query.groups]
-    parts += ["!" + _term(term) for term in query.excluded]
+def tsquery(query, pairs=True):
+    """The tsquery of `query`; `pairs` for the `document` vector, which has them."""
+    parts = ["(" + " | ".join(_term(term, pairs) for term in group) + ")" for group in query.groups]
+    parts += ["!" + _term(term, pairs) for term in query.excluded]
     return " & ".join(parts)
 
 
-def matching_ids(query, field=None, term=None):
+def matching_ids(query):
     """SQL (and parameters) selecting the ids of the columns that match."""
-    vector = field or "document"
-    return f"SELECT * FROM {TABLE}_{vector}_ids(%s::tsquery)", [tsquery(query, term)]
+    return f"SELECT * FROM {IDS_FUNCTION}(%s::tsquery)", [tsquery(query)]
 
 
-def tsvector(*fields):
+def match(query):
+    """A condition (and parameters) on the search row `r`: it matches `query`."""
+    return "r.document @@ %s::tsquery", [tsquery(query)]
+
+
+def in_field(field, group):
+    """A condition (and parameters) on the search row `r`: one of the terms of `group`
+    occurs in `field` ("title", "lead" or "meta")."""
+    return f"r.{field} @@ %s::tsquery", [" | ".join(_term(term, pairs=False) for term in group)]
+
+
+def tsvector(*fields, pairs=False):
     """A tsvector literal of the token lists `fields`, one position apart within a
-    field and two between fields, so a phrase never spans two fields (as in FTS5)."""
+    field and two between fields, so a phrase never spans two fields (as in FTS5);
+    with `pairs`, also the pairs of neighbours within each field."""
     positions = {}
     position = 0
     for tokens in fields:
@@ -73,38 +116,34 @@ def tsvector(*fields):
             position += 1
             positions.setdefault(token, []).append(str(position))
         position += 1
-    return " ".join(f"'{token}':{','.join(spots[:256])}" for token, spots in positions.items())
+    lexemes = [f"'{token}':{','.join(spots[:256])}" for token, spots in positions.items()]
+    if pairs:
+        lexemes += dict.fromkeys(pair for tokens in fields for pair in _pairs(tokens))
+    return " ".join(lexemes)
+
+
+def row_values(doc):
+    return (
+        tsvector(doc.title, doc.meta, doc.lead, doc.body, pairs=True),
+        tsvector(doc.title),
+        tsvector(doc.lead),
+        tsvector(doc.meta),
+    )
 
 
 def write(cursor, documents):
-    cursor.executemany(
-        f"INSERT INTO {TABLE} (column_id, document, title, middle, body)"
-        " VALUES (%s, %s::tsvector, %s::tsvector, %s::tsvector, %s::tsvector)",
-        [
-            (
-                doc.column_id,
-                tsvector(doc.title, doc.meta, doc.lead, doc.body),
-                tsvector(doc.title),
-                tsvector(doc.meta, doc.lead),
-                tsvector(doc.body),
-            )
-            for doc in documents
-        ],
-    )
+    """Everything is in the search rows (see `ROW_COLUMNS`)."""
 
 
 def delete(cursor, column_ids):
-    cursor.execute(f"DELETE FROM {TABLE} WHERE column_id = ANY(%s)", [list(column_ids)])
+    """Everything is in the search rows."""
 
 
 def clear(cursor):
-    cursor.execute(f"DELETE FROM {TABLE}")
+    """Everything is in the search rows."""
 
 
 def size(cursor):
-    """Bytes used by the index, search rows included."""
-    cursor.execute(
-        "SELECT pg_total_relation_size(%s) + pg_total_relation_size(%s)",
-        [TABLE, "articles_search_row"],
-    )
+    """Bytes used by the index (the search rows with their tsvectors and GIN index)."""
+    cursor.execute("SELECT pg_total_relation_size(%s)", [TABLE])
     return cursor.fetchone()[0]

@@ -1,13 +1,14 @@
-"""The search rows: one narrow row per column with everything a search needs besides
+"""The search rows: one narrow row per column with everything a search reads besides
 the full-text match, denormalised at index time in the same transaction as the change.
 
-Count, facets and ranking then read this small table (no long texts, no joins with
-articles_column), the same on both databases:
-- author_id, status, published_at and the local `year` for the filters and facets;
-- `title` and `middle` (author and theme names, then " | ", then the lead): the
-  analysed tokens, space separated and padded with a space, so the presence of a search
-  term in a field is a LIKE on a few dozen characters (`% stem %`, `% stem%` for a
-  prefix, `% stem stem %` for a phrase, which never crosses the " | ").
+A search reads each matching row once (see engine.search): count and facets group
+these rows, ranking sorts them. Both databases share the columns:
+- author_id, status, published_at and the local `year`, for the filters and facets;
+- `themes`: the column's theme ids, ascending and space separated ("3 17"), so the
+  theme facet groups the rows by their few distinct combinations instead of joining
+  every match with the theme links.
+Each backend adds what it needs to match (`backend().ROW_COLUMNS`): on PostgreSQL the
+tsvectors themselves; SQLite keeps them in its FTS5 table, keyed by the same id.
 """
 
 from django.utils import timezone
@@ -15,19 +16,18 @@ from django.utils import timezone
 TABLE = "articles_search_row"
 
 
-def create(cursor, vendor):
+def create(cursor, vendor, extra_columns=""):
     if vendor == "postgresql":
         key, moment = "bigint PRIMARY KEY", "timestamp with time zone"
     else:
         key, moment = "integer PRIMARY KEY", "datetime"
-    # No foreign key, as for the full-text tables: `flush` truncates articles_column.
+    # No foreign key: `flush` (TransactionTestCase) truncates articles_column without
+    # CASCADE. Rows go with their column through the post_delete receiver, and after a
+    # flush the post_migrate receiver rebuilds.
     cursor.execute(
         f"CREATE TABLE IF NOT EXISTS {TABLE} (column_id {key}, author_id bigint NOT NULL,"
         f" status varchar(20) NOT NULL, published_at {moment} NULL, year integer NULL,"
-        " title text NOT NULL, middle text NOT NULL)"
-    )
-    cursor.execute(
-        f"CREATE INDEX IF NOT EXISTS {TABLE}_published ON {TABLE} (status, published_at)"
+        f" themes varchar(1000) NOT NULL{extra_columns})"
     )
 
 
@@ -42,17 +42,16 @@ def local_year(moment):
     return timezone.localtime(moment, timezone.get_default_timezone()).year
 
 
-def tokens(*fields):
-    """Token lists as one padded string, fields separated by " | "."""
-    return " " + " | ".join(" ".join(field) for field in fields) + " "
-
-
-def write(connection, cursor, rows):
+def write(connection, cursor, rows, backend):
     """`rows`: (document, column values dict) pairs."""
     adapt = connection.ops.adapt_datetimefield_value
+    names = ["column_id", "author_id", "status", "published_at", "year", "themes"]
+    placeholders = ["%s"] * len(names)
+    for name, placeholder in backend.ROW_COLUMNS:
+        names.append(name)
+        placeholders.append(placeholder)
     cursor.executemany(
-        f"INSERT INTO {TABLE} (column_id, author_id, status, published_at, year, title, middle)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+        f"INSERT INTO {TABLE} ({', '.join(names)}) VALUES ({', '.join(placeholders)})",
         [
             (
                 doc.column_id,
@@ -60,8 +59,8 @@ def write(connection, cursor, rows):
                 column["status"],
                 adapt(column["published_at"]),
                 local_year(column["published_at"]),
-                tokens(doc.title),
-                tokens(doc.meta, doc.lead),
+                " ".join(str(pk) for pk in sorted(doc.theme_ids)),
+                *backend.row_values(doc),
             )
             for doc, column in rows
         ],
@@ -74,8 +73,3 @@ def delete(cursor, column_ids):
 
 def clear(cursor):
     cursor.execute(f"DELETE FROM {TABLE}")
-
-
-def pattern(term):
-    """The LIKE pattern for `term` in a padded token string."""
-    return "% " + " ".join(term.stems) + ("%" if term.prefix else " %")

@@ -1,17 +1,26 @@
-"""SQLite backend: an FTS5 table over the pre-analysed text, one row per column.
+"""SQLite backend: an FTS5 table over the pre-analysed text, one row per column, its
+rowid the column's id (and the search row's).
 
 The MATCH expressions are built only from analysed tokens (letters and digits), each
 in double quotes, so nothing a reader types can reach FTS5's own query syntax.
 """
 
+from contextlib import nullcontext
+
+from . import rows
+
 TABLE = "articles_search_fts"
-# Match filters go through the covering index of articles_column (see engine.matching).
+# The search rows hold no more than the shared columns here.
+ROW_COLUMNS = []
+# ORM filters on the ids go through the covering index of articles_column (see
+# engine.matching).
 PLAIN_ID_FILTER = False
-# FTS5 columns holding each field: "middle" is the author, themes and lead.
-FIELDS = {"title": "{title}", "middle": "{meta lead}", "body": "{body}"}
+# The FTS5 column of each field that counts for relevance ("meta": author and themes).
+FIELDS = {"title": "{title}", "lead": "{lead}", "meta": "{meta}"}
 
 
 def create(cursor):
+    rows.create(cursor, "sqlite")
     cursor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
         "title, meta, lead, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6')"
@@ -20,6 +29,12 @@ def create(cursor):
 
 def drop(cursor):
     cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    rows.drop(cursor)
+
+
+def planner():
+    """SQLite plans the search's statements well as they are."""
+    return nullcontext()
 
 
 def _term(term):
@@ -27,10 +42,8 @@ def _term(term):
     return phrase + "*" if term.prefix else phrase
 
 
-def expression(query, field=None, term=None):
-    """The FTS5 expression for the whole query, or for one term in one field."""
-    if term is not None:
-        return f"{FIELDS[field]} : {_term(term)}"
+def expression(query):
+    """The FTS5 expression for the whole query."""
     expression = " AND ".join(
         "(" + " OR ".join(_term(term) for term in group) + ")" for group in query.groups
     )
@@ -39,12 +52,31 @@ def expression(query, field=None, term=None):
     return expression
 
 
-def matching_ids(query, field=None, term=None):
+def matching_ids(query):
     """SQL (and parameters) selecting the ids of the columns that match."""
+    return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression(query)]
+
+
+def match(query):
+    """A condition (and parameters) on the search row `r`: it matches `query` (SQLite
+    looks the matching ids up in the rows, by their primary key)."""
+    sql, params = matching_ids(query)
+    return f"r.column_id IN ({sql})", params
+
+
+def in_field(field, group):
+    """A condition (and parameters) on the search row `r`: one of the terms of `group`
+    occurs in `field` (one of FIELDS). FTS5 reads a column filter from the
+    positions of its terms, so this costs little even for a common word."""
+    terms = " OR ".join(_term(term) for term in group)
     return (
-        f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s",
-        [expression(query, field, term)],
+        f"r.column_id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)",
+        [f"{FIELDS[field]} : ({terms})"],
     )
+
+
+def row_values(doc):
+    return ()
 
 
 def write(cursor, documents):
@@ -77,7 +109,7 @@ def size(cursor):
     try:
         cursor.execute(
             "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE %s OR name LIKE %s",
-            [TABLE + "%", "articles_search_row%"],
+            [TABLE + "%", rows.TABLE + "%"],
         )
     except Exception:
         return None

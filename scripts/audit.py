@@ -75,24 +75,39 @@ def pages_to_audit(base):
     return {"home": "/", "column": column, "theme": theme, "search": SEARCH}
 
 
-def lighthouse(url, folder):
+def lighthouse(url, folder, attempts=3):
+    """Lighthouse's JSON report for `url`.
+
+    Lighthouse sometimes loses the trace of a page load in headless Chromium and
+    stops with "Runtime error encountered ... Please run Lighthouse again"
+    (NO_NAVSTART, NO_FCP; GoogleChrome/lighthouse#6968). Those runs are repeated,
+    each in a fresh profile, up to `attempts` times; any other failure, or the
+    same runtime error every time, stops the audit.
+    """
     report = folder / "report.json"
-    profile = tempfile.mkdtemp(prefix="lighthouse-profile-", dir=folder)
-    subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            url,
-            "--quiet",
-            "--output=json",
-            f"--output-path={report}",
-            f"--only-categories={','.join(CATEGORIES)}",
-            f"--chrome-flags={CHROME_FLAGS} --user-data-dir={profile}",
-        ],
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
-        timeout=180,
-    )
-    return json.loads(report.read_text())
+    for attempt in range(1, attempts + 1):
+        profile = tempfile.mkdtemp(prefix="lighthouse-profile-", dir=folder)
+        run = subprocess.run(
+            [
+                str(LIGHTHOUSE),
+                url,
+                "--quiet",
+                "--output=json",
+                f"--output-path={report}",
+                f"--only-categories={','.join(CATEGORIES)}",
+                f"--chrome-flags={CHROME_FLAGS} --user-data-dir={profile}",
+            ],
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=180,
+        )
+        if run.returncode == 0:
+            return json.loads(report.read_text())
+        sys.stderr.write(run.stderr)
+        if "Runtime error encountered" not in run.stderr or attempt == attempts:
+            raise subprocess.CalledProcessError(run.returncode, run.args, stderr=run.stderr)
+        print(f"Lighthouse lost the trace of {url}; attempt {attempt + 1} of {attempts}.")
 
 
 def shortcomings(result, category):

@@ -27,8 +27,9 @@ import time
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token
@@ -76,6 +77,55 @@ class RecentPages:
 
 
 _recent = RecentPages(size=500)
+
+
+class SQLiteWatch:
+    """Tells cheaply whether an SQLite database may have changed since last asked.
+
+    On the single-machine set-up the shared cache is a table in the site's SQLite
+    file, and reading the generation from it is most of the cost of a cached page
+    (~40 µs). SQLite keeps two counters that move on every change: `PRAGMA
+    data_version` changes when another connection (another worker, a management
+    command) committed, and the connection's `total_changes` when it wrote itself.
+    While neither moved, nothing in the file changed, so neither did the generation
+    (~4 µs). The counters are read *before* the value they vouch for, so a change
+    committed in between is seen on the next request.
+    """
+
+    def __init__(self):
+        self.local = threading.local()  # Django's connections are per thread too
+
+    def counters(self, raw):
+        return raw.execute("PRAGMA data_version").fetchone()[0], raw.total_changes
+
+    def value(self, raw, read):
+        """What `read()` returns, read again only when the database on the connection
+        `raw` changed since the last call in this thread."""
+        before = self.counters(raw)
+        remembered = getattr(self.local, "remembered", None)
+        if remembered is not None and remembered[0] is raw and remembered[1] == before:
+            return remembered[2]
+        value = read()
+        # The reader's own writes (the cache deleting expired keys) are not changes.
+        self.local.remembered = (raw, (before[0], raw.total_changes), value)
+        return value
+
+    def forget(self):
+        self.local.remembered = None
+
+
+_watch = SQLiteWatch()
+
+
+def _generation():
+    """The current generation, as cache.get(GENERATION_KEY) gives it."""
+    backend = caches["default"]
+    if isinstance(backend, DatabaseCache):
+        connection = connections[router.db_for_read(backend.cache_model_class)]
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+            connection.ensure_connection()
+            return _watch.value(connection.connection, lambda: cache.get(GENERATION_KEY))
+    return cache.get(GENERATION_KEY)
 
 
 def bump_generation():
@@ -182,7 +232,7 @@ class PageCacheMiddleware:
         try:
             if local is not None:
                 # Only the (small) generation has to come from the shared cache.
-                generation, entry = cache.get(GENERATION_KEY), local
+                generation, entry = _generation(), local
             else:
                 found = cache.get_many([GENERATION_KEY, key])
                 generation, entry = found.get(GENERATION_KEY), found.get(key)

@@ -1,9 +1,12 @@
 """Public pages come from the shared cache; per-request values never do."""
 
 import re
+import sqlite3
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.utils import timezone
@@ -203,3 +206,56 @@ def test_a_change_saved_through_another_app_server_is_seen_at_once(client, colum
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
     assertContains(response, "Elders gewijzigd")
+
+
+def test_the_sqlite_watch_reads_again_only_after_a_change(tmp_path):
+    """The SQLite counters the single-machine set-up relies on: another connection's
+    commit and the connection's own writes both count as a change."""
+    path = tmp_path / "site.sqlite3"
+    worker = sqlite3.connect(path, isolation_level=None)
+    other = sqlite3.connect(path, isolation_level=None)
+    worker.execute("CREATE TABLE generation (value TEXT)")
+    worker.execute("INSERT INTO generation VALUES ('een')")
+    watch = pagecache.SQLiteWatch()
+    reads = []
+
+    def read(connection=worker):
+        reads.append(1)
+        return connection.execute("SELECT value FROM generation").fetchone()[0]
+
+    assert [watch.value(worker, read) for _ in range(3)] == ["een"] * 3
+    assert len(reads) == 1
+    other.execute("UPDATE generation SET value = 'twee'")  # another worker
+    assert [watch.value(worker, read) for _ in range(2)] == ["twee"] * 2
+    assert len(reads) == 2
+    worker.execute("UPDATE generation SET value = 'drie'")  # this worker itself
+    assert watch.value(worker, read) == "drie"
+    reconnected = sqlite3.connect(path, isolation_level=None)
+    assert watch.value(reconnected, lambda: read(reconnected)) == "drie"
+    assert len(reads) == 4
+    for each in (worker, other, reconnected):
+        each.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hit_reads_the_generation_only_after_another_worker_changed_something(
+    column, django_assert_num_queries
+):
+    """Outside a transaction, as in a server: on SQLite an unchanged database needs no
+    query at all; another worker's change is seen at once."""
+    url = column.get_absolute_url()
+    Client().get(url)
+    Client().get(url)  # now in this process's recent pages
+    generation_read = 0 if connection.vendor == "sqlite" else 1
+    with django_assert_num_queries(generation_read):
+        assert Client().get(url)["X-Page-Cache"] == "hit"
+
+    def another_worker():
+        pagecache.bump_generation()
+        connection.close()
+
+    thread = threading.Thread(target=another_worker)
+    thread.start()
+    thread.join()
+    assert Client().get(url)["X-Page-Cache"] == "miss"
+    assert Client().get(url)["X-Page-Cache"] == "hit"

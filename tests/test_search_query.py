@@ -34,6 +34,17 @@ def test_the_last_word_also_matches_as_a_prefix():
     assert len(group) == 1
 
 
+def test_the_databases_match_a_word_its_prefix_covers_only_once():
+    def matched(text):
+        return [[(term.stems, term.prefix) for term in group] for group in parse(text).match_groups]
+
+    assert matched("klant") == [[(("klant",), True)]]
+    assert matched("klant klanten*") == [[(("klant",), False)], [(("klant",), True)]]
+    assert matched("vriendschap OR vriend*") == [[(("vriend",), True)]]
+    assert matched("vriend OR vriendschap*") == [[(("vriend",), False), (("vriendschap",), True)]]
+    assert matched('"de klant" OR klant*') == [[(("de", "klant"), False), (("klant",), True)]]
+
+
 @pytest.mark.parametrize(
     "text",
     [

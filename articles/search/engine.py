@@ -230,7 +230,7 @@ def _score(query, order):
     if order == DATE:
         return "0", []
     parts, params = [], []
-    for group in query.groups:
+    for group in query.match_groups:
         for name, weight in WEIGHTS.items():
             sql, field_params = backend().in_field(name, group)
             parts.append(f"(CASE WHEN {sql} THEN {weight} ELSE 0 END)")

@@ -84,7 +84,9 @@ def _term(term, pairs):
 
 def tsquery(query, pairs=True):
     """The tsquery of `query`; `pairs` for the `document` vector, which has them."""
-    parts = ["(" + " | ".join(_term(term, pairs) for term in group) + ")" for group in query.groups]
+    parts = [
+        "(" + " | ".join(_term(term, pairs) for term in group) + ")" for group in query.match_groups
+    ]
     parts += ["!" + _term(term, pairs) for term in query.excluded]
     return " & ".join(parts)
 

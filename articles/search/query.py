@@ -46,8 +46,23 @@ class Query:
     def terms(self):
         return [term for group in self.groups for term in group]
 
+    @property
+    def match_groups(self):
+        """The groups as the databases match them: without a word that a prefix in
+        its group already covers ("klant" next to "klant*", from the last word typed),
+        which would only make them read the same rows twice."""
+        return [tuple(term for term in group if not _covered(term, group)) for group in self.groups]
+
     def __bool__(self):
         return bool(self.groups)
+
+
+def _covered(term, group):
+    return (
+        not term.prefix
+        and not term.is_phrase
+        and any(other.prefix and term.stems[0].startswith(other.stems[0]) for other in group)
+    )
 
 
 def clean(text):

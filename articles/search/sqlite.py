@@ -45,7 +45,7 @@ def _term(term):
 def expression(query):
     """The FTS5 expression for the whole query."""
     expression = " AND ".join(
-        "(" + " OR ".join(_term(term) for term in group) + ")" for group in query.groups
+        "(" + " OR ".join(_term(term) for term in group) + ")" for group in query.match_groups
     )
     for term in query.excluded:
         expression = f"({expression}) NOT {_term(term)}"

@@ -110,9 +110,6 @@ class SQLiteWatch:
         self.local.remembered = (raw, (before[0], raw.total_changes), value)
         return value
 
-    def forget(self):
-        self.local.remembered = None
-
 
 _watch = SQLiteWatch()
 
@@ -122,6 +119,8 @@ def _generation():
     backend = caches["default"]
     if isinstance(backend, DatabaseCache):
         connection = connections[router.db_for_read(backend.cache_model_class)]
+        # Not inside a transaction: one rolled back after the read would take the
+        # value back without moving the counters.
         if connection.vendor == "sqlite" and not connection.in_atomic_block:
             connection.ensure_connection()
             return _watch.value(connection.connection, lambda: cache.get(GENERATION_KEY))

@@ -135,8 +135,6 @@ def rebuild(progress=None, apps=None, batch_size=500):
         _add_words(SearchWord, vocabulary)
         if progress:
             progress(start + len(batch), len(ids))
-    with connection.cursor() as cursor:
-        backend().optimize(cursor)
     SearchIndexInfo.objects.update_or_create(pk=1, defaults={"analyzer_version": ANALYZER_VERSION})
     return len(ids)
 

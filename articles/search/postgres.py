@@ -145,11 +145,6 @@ def clear(cursor):
     """Everything is in the search rows."""
 
 
-def optimize(cursor):
-    """Fresh planner statistics after a rebuild (for the ORM's filters on the ids)."""
-    cursor.execute(f"ANALYZE {TABLE}")
-
-
 def size(cursor):
     """Bytes used by the index (the search rows with their tsvectors and GIN index)."""
     cursor.execute("SELECT pg_total_relation_size(%s)", [TABLE])

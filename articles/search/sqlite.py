@@ -103,13 +103,6 @@ def clear(cursor):
     cursor.execute(f"DELETE FROM {TABLE}")
 
 
-def optimize(cursor):
-    """Merge the index into one b-tree after a rebuild. Inserting in batches leaves it
-    in several segments, which every query reads and merges: at 10,000 columns a
-    quarter larger and a few milliseconds slower per common word."""
-    cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
-
-
 def size(cursor):
     """Bytes used by the index, search rows included (needs the dbstat virtual table;
     None without it)."""

@@ -135,8 +135,8 @@ class _Matches:
     """The published columns that match a query and the facet filters, read in one pass.
 
     One statement materialises the matching search rows with their score, and returns
-    from them: the count per author (with the author's slug and name; their sum is the
-    total), per year and per combination of themes, and the ids of one page in order.
+    from them: the count per author (with the author's slug and name), per year (their
+    sum is the total) and per combination of themes, and the ids of one page in order.
     Every matching row is read once, whatever the query; the rest is adding up a few
     thousand groups.
     """
@@ -194,7 +194,7 @@ class _Matches:
             else:
                 for theme in text.split():
                     self.themes[int(theme)] += number
-        self.total = sum(self.authors.values())
+        self.total = sum(self.years.values())
         # The order within the page, whatever order UNION ALL returns its rows in.
         return [pk for _, _, pk in sorted(page, reverse=True)]
 

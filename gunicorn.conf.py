@@ -17,7 +17,7 @@ graceful_timeout = 20
 # restart costs a worker booting Django (~0.5 s of CPU). After 5,000 requests a
 # busy worker (1,000 requests/s) restarted every few seconds; 100,000 is minutes
 # under full load and days on a quiet site. GUNICORN_MAX_REQUESTS=0 turns it off.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 100_000))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 100_000)
 max_requests_jitter = max_requests // 10
 # Errors to stdout next to the application's JSON lines; access logs are the proxy's.
 errorlog = "-"

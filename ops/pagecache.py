@@ -41,7 +41,9 @@ from . import holes
 
 logger = logging.getLogger("ops.pagecache")
 
-GENERATION_KEY = "pagecache:generation"
+# The database cache culls the keys that sort first: this one sorts after the pages'
+# ("pagecache:page:…"), so a cull rarely takes it (and with it every cached page).
+GENERATION_KEY = "pagecache:zgeneration"
 CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[A-Za-z0-9]*">')
 TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 
@@ -119,9 +121,13 @@ def _generation():
     backend = caches["default"]
     if isinstance(backend, DatabaseCache):
         connection = connections[router.db_for_read(backend.cache_model_class)]
-        # Not inside a transaction: one rolled back after the read would take the
+        # Only in autocommit: a transaction rolled back after the read would take the
         # value back without moving the counters.
-        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        if (
+            connection.vendor == "sqlite"
+            and connection.get_autocommit()
+            and not connection.in_atomic_block
+        ):
             connection.ensure_connection()
             return _watch.value(connection.connection, lambda: cache.get(GENERATION_KEY))
     return cache.get(GENERATION_KEY)
@@ -235,6 +241,11 @@ class PageCacheMiddleware:
             else:
                 found = cache.get_many([GENERATION_KEY, key])
                 generation, entry = found.get(GENERATION_KEY), found.get(key)
+            if generation is None:
+                # First page after a cache flush or cull: start a generation before
+                # rendering, so a change saved while this page renders makes it stale.
+                cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+                generation = cache.get(GENERATION_KEY)
             cache_works = True
         except Exception:
             logger.warning("Page cache unavailable; serving without it.", exc_info=True)
@@ -271,11 +282,9 @@ class PageCacheMiddleware:
                 request.path,
             )
             return
+        if generation is None:
+            return
         try:
-            if generation is None:
-                # First page after a cache flush: start a generation of our own.
-                cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-                generation = cache.get(GENERATION_KEY)
             timeout = _timeout()
             entry = {
                 "generation": generation,

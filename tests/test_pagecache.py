@@ -6,16 +6,17 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.middleware.csrf import _unmask_cipher_token
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.models import Column
 from ops import holes, pagecache
 
-from . import factories
+from . import factories, ops_urls
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 PER_REQUEST = re.compile(rb'name="(?:csrfmiddlewaretoken|token)" value="[^"]+"')
@@ -210,9 +211,11 @@ def test_a_change_saved_through_another_app_server_is_seen_at_once(client, colum
 
 def test_the_sqlite_watch_reads_again_only_after_a_change(tmp_path):
     """The SQLite counters the single-machine set-up relies on: another connection's
-    commit and the connection's own writes both count as a change."""
+    commit and the connection's own writes both count as a change. (Several gunicorn
+    workers on one file: integration/test_sqlite_workers.py.)"""
     path = tmp_path / "site.sqlite3"
     worker = sqlite3.connect(path, isolation_level=None)
+    worker.execute("PRAGMA journal_mode=WAL")  # as the site runs SQLite
     other = sqlite3.connect(path, isolation_level=None)
     worker.execute("CREATE TABLE generation (value TEXT)")
     worker.execute("INSERT INTO generation VALUES ('een')")
@@ -259,3 +262,41 @@ def test_a_hit_reads_the_generation_only_after_another_worker_changed_something(
     thread.join()
     assert Client().get(url)["X-Page-Cache"] == "miss"
     assert Client().get(url)["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_generation_seen_in_a_transaction_that_is_rolled_back_is_not_remembered():
+    pagecache.bump_generation()
+    before = pagecache._generation()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        cache.set(pagecache.GENERATION_KEY, "teruggedraaid", timeout=None)
+        assert pagecache._generation() == "teruggedraaid"
+        raise RuntimeError("rolled back")
+    assert pagecache._generation() == before
+
+
+def test_a_change_saved_while_the_first_page_after_a_flush_renders_makes_it_stale(
+    client, monkeypatch
+):
+    """With no generation in the cache (flushed, or culled), the page must carry one
+    from before it was rendered, not one set while it rendered."""
+    cache.delete(pagecache.GENERATION_KEY)
+    page = ops_urls.FORM_PAGE
+
+    class SavedMeanwhile:
+        def render(self, **kwargs):
+            pagecache.bump_generation()  # an editor saves while the page renders
+            return page.render(**kwargs)
+
+    monkeypatch.setattr(ops_urls, "FORM_PAGE", SavedMeanwhile())
+    assert client.get("/proef/formulier/")["X-Page-Cache"] == "miss"
+    monkeypatch.undo()
+    assert client.get("/proef/formulier/")["X-Page-Cache"] == "miss"
+    assert client.get("/proef/formulier/")["X-Page-Cache"] == "hit"
+
+
+def test_a_database_cache_cull_takes_the_pages_before_the_generation():
+    """DatabaseCache culls the keys that sort first; losing the generation would make
+    every cached page stale at once."""
+    page_keys = [pagecache._key(RequestFactory().get(path)) for path in ("/", "/zoeken/?q=z")]
+    assert all(cache.make_key(pagecache.GENERATION_KEY) > cache.make_key(key) for key in page_keys)

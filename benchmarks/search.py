@@ -120,18 +120,13 @@ def run_one(size, repeat):
             started = time.perf_counter()
             found = engine._Matches(query, filters, engine.RELEVANCE)
             ids = found.read(offset=0, limit=10)
-            engine._facets(found, filters)
+            _, themes = engine._facets(found, filters)
             phases["match, count, facets, rank"].append(time.perf_counter() - started)
             started = time.perf_counter()
-            columns = Column.objects.select_related("author").with_reaction_counts().in_bulk(ids)
-            page = [columns[pk] for pk in ids]
+            page = engine._columns(ids)
             phases["page columns"].append(time.perf_counter() - started)
             started = time.perf_counter()
-            matches = engine.matcher(query)
-            for column in page:
-                engine.snippet(
-                    index.plain_text(column.body_html), query, fallback=column.lead, matches=matches
-                )
+            engine._hits(page, query, found, themes)
             phases["snippets"].append(time.perf_counter() - started)
             started = time.perf_counter()
             engine._suggestion(query, filters)

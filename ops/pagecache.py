@@ -127,8 +127,7 @@ def _generation():
             connection.vendor == "sqlite"
             and connection.get_autocommit()
             and not connection.in_atomic_block
-        ):
-            connection.ensure_connection()
+        ):  # get_autocommit() has connected
             return _watch.value(connection.connection, lambda: cache.get(GENERATION_KEY))
     return cache.get(GENERATION_KEY)
 

@@ -106,11 +106,27 @@ def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, pe
     results.total = found.total
     results.facets, themes = _facets(found, filters)
     results.page = paginator.page(page)
-    # Their themes are among the facet's (fetched there), so no prefetch is needed.
+    results.page.object_list = _columns(ids)
+    results.hits = _hits(results.page.object_list, query, found, themes)
+    if not results.total:
+        results.message = "Geen columns gevonden."
+        if not results.suggestion:
+            results.message += " Probeer minder of andere woorden."
+    return results
+
+
+def _columns(ids):
+    """The page's columns in the order of `ids`. Their themes are among the theme
+    facet's (fetched there), so no prefetch is needed."""
     columns = Column.objects.select_related("author").with_reaction_counts().in_bulk(ids)
-    results.page.object_list = [columns[pk] for pk in ids if pk in columns]
+    return [columns[pk] for pk in ids if pk in columns]
+
+
+def _hits(columns, query, found, themes):
+    """The results as shown: highlighted title, snippet and themes of each column;
+    `themes`: the themes of the matches by id (from _facets)."""
     matches = matcher(query)
-    results.hits = [
+    return [
         Hit(
             column=column,
             title=highlight(column.title, query, matches),
@@ -122,13 +138,8 @@ def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, pe
                 key=lambda theme: theme.name,
             ),
         )
-        for column in results.page.object_list
+        for column in columns
     ]
-    if not results.total:
-        results.message = "Geen columns gevonden."
-        if not results.suggestion:
-            results.message += " Probeer minder of andere woorden."
-    return results
 
 
 class _Matches:
@@ -152,8 +163,8 @@ class _Matches:
         )
         self.params = [*score_params, *where_params]
         self.total = 0
-        self.authors, self.years, self.themes = Counter(), Counter(), Counter()
-        self.author_names = {}  # author id -> (slug, name)
+        self.authors = {}  # author id -> (slug, name, count)
+        self.years, self.themes = Counter(), Counter()
         self.page_themes = {}  # column id -> theme ids, for the page's columns
 
     def read(self, *, offset, limit, page_only=False):
@@ -187,8 +198,7 @@ class _Matches:
                 page.append((number, published_at, pk))
                 self.page_themes[pk] = [int(theme) for theme in text.split()]
             elif kind == self.AUTHOR:
-                self.authors[pk] = number
-                self.author_names[pk] = (text, name)
+                self.authors[pk] = (text, name, number)
             elif kind == self.YEAR:
                 self.years[pk] = number
             else:
@@ -271,8 +281,8 @@ def _facets(found, filters):
             for pk, theme in themes.items()
         ),
         "auteur": largest(
-            Facet(slug, name, found.authors[pk], slug == filters["author"])
-            for pk, (slug, name) in found.author_names.items()
+            Facet(slug, name, count, slug == filters["author"])
+            for slug, name, count in found.authors.values()
         ),
         "jaar": [
             Facet(str(number), str(number), count, number == filters["year"])

@@ -8,10 +8,9 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from ops import pagecache
 
-        from .models import Author, Column, Reaction, Theme, ThemedColumn
-        from .search import signals  # noqa: F401  (keeps the search index current)
+        from .models import Author, Column, Theme, ThemedColumn
 
         # Public pages show these: a change makes every cached page stale.
-        for model in (Column, Author, Theme, ThemedColumn, Reaction):
+        for model in (Column, Author, Theme, ThemedColumn):
             pagecache.invalidate_on_change(model)
         pagecache.register_expiry(Column.objects.next_scheduled_at)

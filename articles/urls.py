@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("columns/", views.column_list, name="column_list"),
     path("columns/<slug:slug>/", views.column_detail, name="column_detail"),
-    path("columns/<slug:slug>/reageren/", views.reaction_create, name="reaction_create"),
     path("feed/", feeds.LatestColumnsFeed(), name="feed"),
     path("themas/<slug:slug>/feed/", feeds.ThemeFeed(), name="theme_feed"),
     path("auteurs/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
@@ -19,5 +18,4 @@ urlpatterns = [
     path("archief/", views.archive_index, name="archive_index"),
     path("archief/<int:year>/", views.archive_year, name="archive_year"),
     path("privacy/", views.privacy, name="privacy"),
-    path("zoeken/", views.search_view, name="search"),
 ]

@@ -53,9 +53,9 @@ def run_one(size, repeat):
     from django.db import connection, reset_queries
     from django.db.models import Q
 
-    from articles import search
+    import search
     from articles.models import Column
-    from articles.search import engine, index
+    from search import engine, index
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)  # the page cache (DEBUG off)

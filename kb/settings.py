@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "articles",
+    "search",
+    "reactions",
     "ops",
 ]
 
@@ -227,7 +229,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "redactie@local
 
 # Public pages cached whole in the shared cache; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
-PAGE_CACHE_NAMESPACES = ["articles"]
+PAGE_CACHE_NAMESPACES = ["articles", "search"]
 # Cookies that do not make a request personal (the CSRF cookie always counts as such).
 PAGE_CACHE_NEUTRAL_COOKIES = []
 if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):

@@ -26,4 +26,6 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon),
     path("", include("articles.urls")),
+    path("", include("search.urls")),
+    path("", include("reactions.urls")),
 ]

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
-from articles import clients
+from . import clients
 
 logger = logging.getLogger("ops.security")
 

@@ -13,7 +13,7 @@ import re
 import traceback
 import uuid
 
-from articles.clients import _is_trusted_proxy, client_address
+from .clients import client_address, is_trusted_proxy
 
 current_request = contextvars.ContextVar("current_request", default=None)
 VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -25,7 +25,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         offered = request.META.get("HTTP_X_REQUEST_ID", "")
-        if offered and VALID_ID.match(offered) and _is_trusted_proxy(request.META["REMOTE_ADDR"]):
+        if offered and VALID_ID.match(offered) and is_trusted_proxy(request.META["REMOTE_ADDR"]):
             request.id = offered
         else:
             request.id = uuid.uuid4().hex

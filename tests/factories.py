@@ -3,7 +3,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from articles.models import Author, Column, Reaction, Theme
+from articles.models import Author, Column, Theme
+from reactions.models import Reaction
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,7 @@ import time
 
 from django.core import signing
 
-from articles.forms import TOKEN_SALT
+from reactions.forms import TOKEN_SALT
 
 
 def form_token(column, age=60):

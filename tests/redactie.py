@@ -24,7 +24,9 @@ def restore_redactie_group():
         ]
     group, _ = Group.objects.get_or_create(name="Redactie")
     group.permissions.set(
-        Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+        Permission.objects.filter(
+            content_type__app_label__in=["articles", "reactions"], codename__in=codenames
+        )
     )
     return group
 

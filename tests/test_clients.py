@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.test import RequestFactory
 
-from articles.clients import allow_count, allow_once_per, client_address, count_of
+from ops.clients import allow_count, allow_once_per, client_address, count_of
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +49,7 @@ def test_allow_count(db):
 
 def test_allow_count_holds_across_a_window_boundary(db, monkeypatch):
     now = [3599.0]  # one second before a new one-hour window
-    monkeypatch.setattr("articles.clients._clock", lambda: now[0])
+    monkeypatch.setattr("ops.clients._clock", lambda: now[0])
     assert allow_count("test", "c", limit=2, period=3600)
     now[0] = 3601.0  # the next window
     assert allow_count("test", "c", limit=2, period=3600)

@@ -8,7 +8,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Column, Reaction
+from articles.models import Column
+from reactions.models import Reaction
 
 from .reactions import form_token, shown_token
 

@@ -5,9 +5,9 @@ import json
 from django.contrib.auth.models import Group
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import ModerationWord, Reaction, TrustedAddress
+from reactions.models import ModerationWord, Reaction, TrustedAddress
 
-CHANGELIST = "/admin/articles/reaction/"
+CHANGELIST = "/admin/reactions/reaction/"
 
 
 def test_redactie_may_moderate_reactions_and_keep_the_word_lists(db):
@@ -125,7 +125,7 @@ def test_an_editor_replies_from_the_admin_as_redactie(
 
 def test_editors_keep_the_word_list(editor_client):
     response = editor_client.post(
-        "/admin/articles/moderationword/add/", {"phrase": "  Gratis   GELD ", "action": "block"}
+        "/admin/reactions/moderationword/add/", {"phrase": "  Gratis   GELD ", "action": "block"}
     )
     assert response.status_code == 302
     assert ModerationWord.objects.get().phrase == "gratis geld"

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import ModerationWord, Reaction, TrustedAddress
+from reactions.models import ModerationWord, Reaction, TrustedAddress
 
 from .reactions import form_token, shown_token
 
@@ -209,7 +209,7 @@ def test_the_same_text_from_another_address_or_under_another_column_is_fine(
 def test_the_database_refuses_a_duplicate_that_slips_past_the_check(column):
     from django.db import IntegrityError, transaction
 
-    from articles import services
+    from reactions import services
 
     services.reaction_create(
         column=column, name="A", email="a@example.nl", body="Race.", client_address="192.0.2.1"
@@ -240,7 +240,7 @@ def test_moderators_get_an_email_without_the_readers_text(
     assert message.to == ["moderator@kennisbank.nl"]
     assert "wacht op goedkeuring" in message.subject
     assert column.title in message.body
-    assert "/admin/articles/reaction/?status__exact=pending" in message.body
+    assert "/admin/reactions/reaction/?status__exact=pending" in message.body
     for private in ["Heel persoonlijke tekst", "Geheime Naam", "anna@example.nl", "127.0.0.1"]:
         assert private not in message.body
         assert private not in message.subject

@@ -7,8 +7,8 @@ from django.core import signing
 from django.test import Client
 from pytest_django.asserts import assertContains
 
-from articles.forms import TOKEN_SALT
-from articles.models import Reaction
+from reactions.forms import TOKEN_SALT
+from reactions.models import Reaction
 
 FORM_TOKEN = re.compile(r'name="token" value="([^"]+)"')
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
@@ -82,7 +82,7 @@ def test_readers_served_in_the_same_millisecond_get_different_form_tokens(
     client, column, monkeypatch
 ):
     client.get(column.get_absolute_url())
-    monkeypatch.setattr("articles.forms.time.time", lambda: 1795459153.125)
+    monkeypatch.setattr("reactions.forms.time.time", lambda: 1795459153.125)
     tokens = [read_form(Client(), column)[1] for _ in range(2)]
 
     assert tokens[0] != tokens[1]

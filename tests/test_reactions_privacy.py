@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.models import Reaction, TrustedAddress
+from reactions.models import Reaction, TrustedAddress
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Reaction
+from reactions.models import Reaction
 
 from . import factories
 

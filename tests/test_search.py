@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from articles.search import MAX_QUERY_LENGTH
+from search import MAX_QUERY_LENGTH
 
 from . import factories
 
-URL = reverse("articles:search")
+URL = reverse("search:search")
 
 
 class ResultLinks(HTMLParser):

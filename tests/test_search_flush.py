@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles import search
+import search
 
 from . import factories
 from .test_search_index import index_rows

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from . import factories
 
-URL = reverse("articles:search")
+URL = reverse("search:search")
 PIECES = [
     '"',
     "-",

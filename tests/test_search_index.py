@@ -9,11 +9,12 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import search
-from articles.models import Author, Column, SearchIndexInfo, Theme
-from articles.search.dutch import ANALYZER_VERSION
-from articles.search.index import backend
-from articles.search.signals import rebuild_if_outdated
+import search
+from articles.models import Author, Column, Theme
+from search.dutch import ANALYZER_VERSION
+from search.index import backend
+from search.models import SearchIndexInfo
+from search.signals import rebuild_if_outdated
 
 from . import factories
 
@@ -114,7 +115,7 @@ def test_a_new_analyzer_version_triggers_a_rebuild(seed):
 
     SearchIndexInfo.objects.update(analyzer_version=ANALYZER_VERSION - 1)
     Column.objects.filter(slug="klant-vriend-of-vijand").update(title="Marterhaar")
-    rebuild_if_outdated(sender=None, app_config=apps.get_app_config("articles"), verbosity=0)
+    rebuild_if_outdated(sender=None, app_config=apps.get_app_config("search"), verbosity=0)
     assert SearchIndexInfo.objects.get().analyzer_version == ANALYZER_VERSION
     assert found("marterhaar") == ["klant-vriend-of-vijand"]
 

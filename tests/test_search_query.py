@@ -2,9 +2,9 @@
 
 import pytest
 
-from articles.search import parse
-from articles.search.dutch import analyse, normalise
-from articles.search.query import MAX_QUERY_LENGTH, MAX_TERMS
+from search import parse
+from search.dutch import analyse, normalise
+from search.query import MAX_QUERY_LENGTH, MAX_TERMS
 
 
 def test_dutch_analysis():

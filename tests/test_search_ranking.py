@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from articles import search
+import search
 
 GOLDEN = Path(__file__).with_name("search_golden.json")
 UPDATE = os.environ.get("KB_UPDATE_SEARCH_GOLDEN") == "1"

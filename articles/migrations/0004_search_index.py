@@ -1,22 +1,11 @@
-"""The search index: the shared vocabulary and version tables, and per database the
-full-text table (FTS5 on SQLite, tsvectors with GIN indexes on PostgreSQL), filled."""
+"""The search index's shared vocabulary and version tables.
+
+History: this migration also created and filled the full-text tables while search
+lived in `articles`. Since search is an app of its own, its first migration
+(search/0001_initial) creates them, and `migrate` fills them (post_migrate).
+"""
 
 from django.db import migrations, models
-
-
-def create_index(apps, schema_editor):
-    from articles.search.index import create_tables, rebuild
-
-    with schema_editor.connection.cursor() as cursor:
-        create_tables(cursor, schema_editor.connection.vendor)
-    rebuild(apps=apps)
-
-
-def drop_index(apps, schema_editor):
-    from articles.search.index import drop_tables
-
-    with schema_editor.connection.cursor() as cursor:
-        drop_tables(cursor, schema_editor.connection.vendor)
 
 
 class Migration(migrations.Migration):
@@ -42,5 +31,4 @@ class Migration(migrations.Migration):
             ],
             options={"verbose_name": "zoekindex", "verbose_name_plural": "zoekindex", "ordering": ["pk"]},
         ),
-        migrations.RunPython(create_index, drop_index),
     ]

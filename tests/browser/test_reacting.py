@@ -49,7 +49,7 @@ def test_reaction_waits_is_approved_and_appears_for_everyone(
     expect(other.get_by_text(BODY)).to_have_count(0)
 
     # The editor approves it with the changelist's bulk action.
-    editor_page.goto("/admin/articles/reaction/?status__exact=pending")
+    editor_page.goto("/admin/reactions/reaction/?status__exact=pending")
     row = editor_page.get_by_role("row", name="Anna de Vries")
     expect(row).to_contain_text(TITLE)
     row.get_by_role("checkbox").check()

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from articles import search
 from articles.models import Column
+from articles.signals import columns_loaded
 
 SEED_FIXTURE = settings.BASE_DIR / "fixtures" / "seed.json"
 
@@ -42,6 +42,6 @@ class Command(BaseCommand):
                 Column.objects.filter(pk=pk).update(
                     created_at=added_before.get(pk) or timezone.now()
                 )
-            # loaddata saves raw, without the signals that index: rebuild the index.
-            search.rebuild()
+            # loaddata saves raw, without the signals that index the columns.
+            columns_loaded.send(sender=self.__class__)
         self.stdout.write(self.style.SUCCESS(f"Seed loaded: {Column.objects.count()} columns."))

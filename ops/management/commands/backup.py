@@ -19,15 +19,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ops import backups
+
 # Rebuilt by `migrate` or not worth keeping: sessions expire, the cache refills.
-# Rebuilt by migrate or by `restore` (the search index), so not backed up as rows.
-EXCLUDED = {
-    "contenttypes",
-    "auth.permission",
-    "sessions",
-    "articles.searchword",
-    "articles.searchindexinfo",
-}
+# Derived rows (ops.backups.register_derived) are rebuilt by `restore`.
+EXCLUDED = {"contenttypes", "auth.permission", "sessions"}
 
 
 class Command(BaseCommand):
@@ -76,6 +72,7 @@ def backed_up_models():
         for model in serializers.sort_dependencies(configs, allow_cycles=True)
         if model._meta.label_lower not in EXCLUDED
         and model._meta.app_label not in EXCLUDED
+        and not backups.is_derived(model)
         and model._meta.managed
         and not model._meta.proxy
     ]

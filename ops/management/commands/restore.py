@@ -11,13 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from articles import search
+from ops import backups
 from ops.pagecache import bump_generation
 
 # Rows that `migrate` creates itself; any other row means the database is in use.
 CREATED_BY_MIGRATE = {"contenttypes.ContentType", "auth.Permission", "auth.Group"}
-# Derived from the columns and rebuilt after a restore, never restored themselves.
-DERIVED = {"articles.SearchWord", "articles.SearchIndexInfo"}
 
 
 class Command(BaseCommand):
@@ -36,8 +34,8 @@ class Command(BaseCommand):
             restore_json(path)
         else:
             raise CommandError("A backup file ends in .sqlite3 or .json.gz.")
-        # The search index is derived data: build it from the restored columns.
-        search.rebuild()
+        # Derived data (the search index) is rebuilt by the apps that own it.
+        backups.restored.send(sender=self.__class__)
         bump_generation()
         self.stdout.write(self.style.SUCCESS(f"Restored {path}."))
 
@@ -45,7 +43,7 @@ class Command(BaseCommand):
 def _ensure_empty():
     for model in apps.get_models():
         label = model._meta.label
-        if label in CREATED_BY_MIGRATE or label in DERIVED or not model._meta.managed:
+        if label in CREATED_BY_MIGRATE or backups.is_derived(model) or not model._meta.managed:
             continue
         try:
             in_use = model._default_manager.exists()

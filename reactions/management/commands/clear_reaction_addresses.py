@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from articles.services import reaction_addresses_clear
+from reactions.services import reaction_addresses_clear
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django import template
 
-from articles.models import Reaction
+from reactions.models import Reaction
 
 register = template.Library()
 

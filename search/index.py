@@ -50,7 +50,7 @@ def _models(apps):
     return (
         apps.get_model("articles", "Column"),
         apps.get_model("articles", "ThemedColumn"),
-        apps.get_model("articles", "SearchWord"),
+        apps.get_model("search", "SearchWord"),
     )
 
 
@@ -120,7 +120,7 @@ def _add_words(SearchWord, vocabulary):
 def rebuild(progress=None, apps=None, batch_size=500):
     """Rebuild the whole index; `progress(done, total)` is called after each batch."""
     Column, ThemedColumn, SearchWord = _models(apps)
-    SearchIndexInfo = (apps or global_apps).get_model("articles", "SearchIndexInfo")
+    SearchIndexInfo = (apps or global_apps).get_model("search", "SearchIndexInfo")
     ids = list(Column.objects.order_by("pk").values_list("pk", flat=True))
     with connection.cursor() as cursor:
         backend().clear(cursor)
@@ -142,7 +142,7 @@ def rebuild(progress=None, apps=None, batch_size=500):
 def is_outdated():
     """True when the index was built by another analyzer version (or never). False
     when the index tables don't exist (migrated back before 0003)."""
-    SearchIndexInfo = global_apps.get_model("articles", "SearchIndexInfo")
+    SearchIndexInfo = global_apps.get_model("search", "SearchIndexInfo")
     if SearchIndexInfo._meta.db_table not in connection.introspection.table_names():
         return False
     info = SearchIndexInfo.objects.filter(pk=1).first()

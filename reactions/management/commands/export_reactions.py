@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand
 from django.core.serializers.json import DjangoJSONEncoder
 
-from articles.services import reactions_export
+from reactions.services import reactions_export
 
 
 class Command(BaseCommand):

@@ -21,13 +21,13 @@ def client_address(request):
     trusted proxy is the client. Anyone else's X-Forwarded-For is ignored.
     """
     peer = request.META.get("REMOTE_ADDR", "")
-    if not _is_trusted_proxy(peer):
+    if not is_trusted_proxy(peer):
         return peer
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
         if not _is_valid_address(hop):
             break
-        if not _is_trusted_proxy(hop):
+        if not is_trusted_proxy(hop):
             return hop
     return peer
 
@@ -40,7 +40,7 @@ def _is_valid_address(value):
     return True
 
 
-def _is_trusted_proxy(address):
+def is_trusted_proxy(address):
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:

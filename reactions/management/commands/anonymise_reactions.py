@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.services import reactions_anonymise
+from reactions.services import reactions_anonymise
 
 
 class Command(BaseCommand):

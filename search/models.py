@@ -1,4 +1,7 @@
-"""The search index's own tables that both databases share (the rest is per backend)."""
+"""The search index's own tables that both databases share (the rest is per backend).
+
+The tables keep the names they had when search lived inside `articles`.
+"""
 
 from django.db import models
 
@@ -11,7 +14,7 @@ class SearchWord(models.Model):
     stem = models.CharField("stam", max_length=40, db_index=True)
 
     class Meta:
-        app_label = "articles"
+        db_table = "articles_searchword"
         ordering = ["word"]
         verbose_name = "zoekwoord"
         verbose_name_plural = "zoekwoorden"
@@ -27,7 +30,7 @@ class SearchIndexInfo(models.Model):
     built_at = models.DateTimeField("opgebouwd", auto_now=True)
 
     class Meta:
-        app_label = "articles"
+        db_table = "articles_searchindexinfo"
         ordering = ["pk"]
         verbose_name = "zoekindex"
         verbose_name_plural = "zoekindex"

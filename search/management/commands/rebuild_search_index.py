@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles import search
+import search
 
 BAR_WIDTH = 30
 

@@ -118,7 +118,7 @@ def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, pe
 def _columns(ids):
     """The page's columns in the order of `ids`. Their themes are among the theme
     facet's (fetched there), so no prefetch is needed."""
-    columns = Column.objects.select_related("author").with_reaction_counts().in_bulk(ids)
+    columns = Column.objects.select_related("author").with_annotations().in_bulk(ids)
     return [columns[pk] for pk in ids if pk in columns]
 
 

@@ -11,8 +11,8 @@ from functools import lru_cache
 import Stemmer
 
 # Bump whenever anything below changes what a text analyses to, or what an index row
-# holds: `post_migrate` then rebuilds the index (see articles.search.rebuild_if_outdated).
-# 2: the search rows (articles.search.rows). Their `year` is in settings.TIME_ZONE:
+# holds: `post_migrate` then rebuilds the index (see search.signals.rebuild_if_outdated).
+# 2: the search rows (search.rows). Their `year` is in settings.TIME_ZONE:
 # run `rebuild_search_index` after changing it.
 # 3: theme ids in the search rows; on PostgreSQL the tsvectors moved into them, with
 # the pairs of neighbouring words.

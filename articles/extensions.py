@@ -1,0 +1,76 @@
+"""Where other apps add to the content pages without `articles` importing them.
+
+Dependencies point one way (see the import-linter contract in pyproject.toml):
+`reactions` and `search` build on `articles`, never the reverse. They plug in
+here from their AppConfig.ready():
+
+- `register_listing_annotation(function)`: `function(queryset)` returns the Column
+  queryset with extra annotations that listings show (reactions: the number of
+  approved reactions). `Column.objects.with_related()` applies every one, so a
+  listing still runs a fixed number of queries.
+- `register_column_page_part(template, context)`: a section of the column page.
+  `context(request, column, **options)` returns its template variables;
+  `options` are what a view passes to `render_column_page` (reactions: the form
+  as the reader sent it, a notice). The parts are rendered in registration order.
+- `register_column_search(function)`: `function(queryset, text)` narrows a Column
+  queryset to what `text` finds, or returns None when the text holds nothing to
+  search for (the admin's search box uses it, drafts included).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ColumnPagePart:
+    template: str
+    context: Callable
+
+
+listing_annotations = []
+column_page_parts = []
+column_searches = []
+
+
+def register_listing_annotation(function):
+    if function not in listing_annotations:
+        listing_annotations.append(function)
+    return function
+
+
+def register_column_page_part(template, context):
+    part = ColumnPagePart(template, context)
+    if part not in column_page_parts:
+        column_page_parts.append(part)
+    return part
+
+
+def register_column_search(function):
+    if function not in column_searches:
+        column_searches.append(function)
+    return function
+
+
+def annotate_listing(queryset):
+    for annotate in listing_annotations:
+        queryset = annotate(queryset)
+    return queryset
+
+
+def column_page_context(request, column, **options):
+    """The template variables of every registered part, and `column_parts`: the
+    templates to include, in order."""
+    context = {"column_parts": [part.template for part in column_page_parts]}
+    for part in column_page_parts:
+        context.update(part.context(request, column, **options))
+    return context
+
+
+def search_columns(queryset, text):
+    """`queryset` narrowed by the first registered search that understands `text`;
+    None when none does (or none is registered)."""
+    for search in column_searches:
+        found = search(queryset, text)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,202 @@
+"""Reactions on the column page: the per-reader part of the page (the form), and
+posting a reaction (Post/Redirect/Get)."""
+
+import json
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+
+from articles.models import Column
+from articles.views import render_column_page
+from ops import clients
+
+from . import services
+from .forms import ReactionForm
+from .models import Reaction
+
+logger = logging.getLogger(__name__)
+
+# The reader's name and e-mail, only when they ask us to remember them.
+REMEMBER_COOKIE = "kb_reageerder"
+REMEMBER_SALT = "articles.reactions.remember"
+REMEMBER_MAX_AGE = 365 * 24 * 3600
+# Ids of the reactions this browser session posted that are not (yet) public.
+OWN_REACTIONS_KEY = "own_reactions"
+# A notice for the reader shown once at the form after a redirect (session).
+NOTICE_KEY = "reaction_notice"
+DUPLICATE_NOTICE = "Deze reactie hadden we al ontvangen; je hoeft hem niet opnieuw te sturen."
+
+
+def column_page_context(request, column, form=None, notice=""):
+    """The reactions' part of the column page (registered in apps.py): the approved
+    reactions, the same for every reader, and the reaction form, per request."""
+    return {
+        "reaction_threads": column.reactions.approved().threads(),
+        "reaction_form": reaction_form_context(request, column, form, notice),
+    }
+
+
+def reaction_form_context(request, column, form=None, notice=""):
+    """The per-request part of the column page, rendered by
+    templates/reactions/reaction_form.html: the form (prefilled from the "remember me"
+    cookie, or as the reader sent it), the reaction answered (?antwoord=), the reader's
+    own reactions waiting for approval (from the session), and a notice about their
+    last attempt. The template adds the CSRF token and the signed form token (column
+    and time issued) as page-cache holes, fresh for every request."""
+    remembered = _remembered_reader(request)
+    if form is None:
+        initial = {**remembered, "remember": bool(remembered)}
+        form = ReactionForm(column=column, initial=initial)
+    return {
+        "form": form,
+        "reply_to": _reply_target(request, column, form),
+        "own_pending": _own_pending_reactions(request, column),
+        "notice": notice or _pop_notice(request),
+    }
+
+
+def _pop_notice(request):
+    if not hasattr(request, "session") or NOTICE_KEY not in request.session:
+        return ""
+    return request.session.pop(NOTICE_KEY)
+
+
+def _remembered_reader(request):
+    try:
+        value = request.get_signed_cookie(
+            REMEMBER_COOKIE, salt=REMEMBER_SALT, max_age=REMEMBER_MAX_AGE
+        )
+        data = json.loads(value)
+    except (KeyError, signing.BadSignature, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: str(data[key])[:254] for key in ("name", "email") if data.get(key)}
+
+
+def _reply_target(request, column, form):
+    if form.is_bound:
+        parent = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
+        return parent if isinstance(parent, Reaction) else None
+    try:
+        parent_id = int(request.GET.get("antwoord", ""))
+    except ValueError:
+        return None
+    parent = column.reactions.approved().filter(pk=parent_id).select_related("parent").first()
+    return (parent.parent or parent) if parent else None
+
+
+def _own_pending_reactions(request, column):
+    if not hasattr(request, "session") or OWN_REACTIONS_KEY not in request.session:
+        return []
+    ids = request.session[OWN_REACTIONS_KEY]
+    waiting = [Reaction.Status.PENDING, Reaction.Status.SPAM]
+    return list(column.reactions.filter(pk__in=ids, status__in=waiting).order_by("created_at"))
+
+
+def reaction_create(request, slug):
+    """A reader posts a reaction (Post/Redirect/Get)."""
+    column = get_object_or_404(Column.objects.published().with_related(), slug=slug)
+    if request.method != "POST":
+        return redirect(f"{column.get_absolute_url()}#reageer")
+    if not column.reactions_open:
+        return render_column_page(
+            request, column, status=403, notice="Reageren is gesloten bij deze column."
+        )
+
+    form = ReactionForm(request.POST, column=column)
+    if not form.is_valid():
+        return render_column_page(request, column, form=form, status=400)
+    if form.rejected_as_robot:
+        logger.info(
+            "Reaction refused on %s: %s",
+            column.slug,
+            "honeypot filled" if form.trapped else "sent too fast",
+        )
+        notice = (
+            "Je reactie is niet geplaatst: het formulier werd wel erg snel verstuurd. "
+            "Controleer je reactie en verstuur hem nog een keer."
+        )
+        return render_column_page(request, column, form=form, status=400, notice=notice)
+
+    data = form.cleaned_data
+    address = clients.client_address(request)
+    if services.reaction_is_duplicate(column=column, client_address=address, body=data["body"]):
+        return _duplicate(request, column)
+    refusal = _flood_refusal(address, data["email"])
+    if refusal:
+        return render_column_page(request, column, form=form, status=429, notice=refusal)
+
+    admin_url = request.build_absolute_uri(
+        reverse("admin:reactions_reaction_changelist") + "?status__exact=pending"
+    )
+    try:
+        reaction = services.reaction_create(
+            column=column,
+            name=data["name"],
+            email=data["email"],
+            body=data["body"],
+            parent=data["parent"],
+            client_address=address,
+            admin_url=admin_url,
+        )
+    except services.DuplicateReaction:
+        return _duplicate(request, column)
+
+    if reaction.status == Reaction.Status.APPROVED:
+        messages.success(request, "Dank je wel! Je reactie is geplaatst.")
+    else:
+        # Spam is kept from the reader too: to them it simply waits.
+        own = [*request.session.get(OWN_REACTIONS_KEY, []), reaction.pk][-20:]
+        request.session[OWN_REACTIONS_KEY] = own
+        messages.info(
+            request,
+            "Dank je wel! Je reactie wacht op goedkeuring; "
+            "zodra de redactie hem heeft bekeken, staat hij hier voor iedereen.",
+        )
+    response = redirect(f"{column.get_absolute_url()}#reactie-{reaction.pk}")
+    _remember_reader(request, response, data)
+    return response
+
+
+def _duplicate(request, column):
+    request.session[NOTICE_KEY] = DUPLICATE_NOTICE
+    return redirect(f"{column.get_absolute_url()}#reageer")
+
+
+def _flood_refusal(address, email):
+    """A Dutch message when this address or e-mail address reacts too often, else None."""
+    interval = settings.REACTIONS_MIN_INTERVAL
+    per_hour = settings.REACTIONS_PER_HOUR
+    for scope, identity in [("reaction-address", address), ("reaction-email", email.lower())]:
+        if not clients.allow_once_per(f"{scope}-interval", identity, interval):
+            return (
+                f"Je reageert snel achter elkaar. Wacht {interval} seconden en "
+                "verstuur je reactie dan opnieuw; je tekst staat er nog."
+            )
+        if not clients.allow_count(f"{scope}-hour", identity, per_hour, 3600):
+            return (
+                f"Je hebt het afgelopen uur al {per_hour} keer gereageerd; meer kan niet. "
+                "Probeer het later opnieuw."
+            )
+    return None
+
+
+def _remember_reader(request, response, data):
+    if data.get("remember"):
+        value = json.dumps({"name": data["name"], "email": data["email"]})
+        response.set_signed_cookie(
+            REMEMBER_COOKIE,
+            value,
+            salt=REMEMBER_SALT,
+            max_age=REMEMBER_MAX_AGE,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
+    elif REMEMBER_COOKIE in request.COOKIES:
+        response.delete_cookie(REMEMBER_COOKIE, samesite="Lax")

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    """The Dutch full-text search: its index follows the columns through signals."""
+
+    name = "search"
+    verbose_name = "Zoeken"
+
+    def ready(self):
+        from articles import extensions
+        from ops import backups
+
+        from . import signals  # noqa: F401  (keeps the search index current)
+        from .engine import matching
+        from .models import SearchIndexInfo, SearchWord
+        from .query import parse
+
+        def admin_search(queryset, text):
+            query = parse(text)
+            return matching(queryset, query) if query else None
+
+        extensions.register_column_search(admin_search)
+        # Derived from the columns: never restored from a backup, rebuilt instead.
+        backups.register_derived(SearchWord)
+        backups.register_derived(SearchIndexInfo)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "search"
+
+urlpatterns = [
+    path("zoeken/", views.search_view, name="search"),
+]

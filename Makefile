@@ -22,7 +22,7 @@ help:
 	@echo "make run            install, migrate, load the seed columns, serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test           the whole test suite on SQLite"
 	@echo "make test-postgres  the same suite on PostgreSQL ($(PG_URL))"
-	@echo "make lint           ruff"
+	@echo "make lint           ruff and lint-imports (the apps' one-way dependencies)"
 	@echo "make serve          production: collectstatic, migrate, gunicorn (WEB_CONCURRENCY workers)"
 	@echo "make backup         a consistent snapshot in backups/ (DJANGO_BACKUP_DIR)"
 	@echo "make restore FILE=… restore a snapshot into an empty database"
@@ -66,6 +66,7 @@ run: seed
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install browser-tools
+	$(BIN)/lint-imports --no-cache
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-postgres: install browser-tools
@@ -80,6 +81,7 @@ audit: install browser-tools
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache node_modules

@@ -108,8 +108,8 @@ class ThemedColumn(TaggedItemBase):
 
 class ColumnQuerySet(models.QuerySet):
     def published(self):
-        """The one rule for what the public may see: published, and its time has come."""
-        return self.filter(status=Column.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What the public may see: the columns that meet `Column.public_lookups()`."""
+        return self.filter(**Column.public_lookups())
 
     def next_scheduled_at(self):
         """When the next planned column appears (None when none is planned)."""
@@ -230,6 +230,14 @@ class Column(models.Model):
         # moment means "now" there too, as the field's help text promises.
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+
+    @classmethod
+    def public_lookups(cls):
+        """The one rule for what the public may see, as field lookups: published, and
+        its time has come. `published()` filters by it, and the search compiles it into
+        SQL on its own rows (search/rows.py), so it names plain comparisons of fields
+        only (`field`, `field__lte`, `field__in`, ...; no joins, no transforms)."""
+        return {"status": cls.Status.PUBLISHED, "published_at__lte": timezone.now()}
 
     @property
     def reading_time(self):

@@ -8,10 +8,13 @@ class SearchConfig(AppConfig):
     verbose_name = "Zoeken"
 
     def ready(self):
+        from django.core import checks
+
         from articles import extensions
         from ops import backups
 
         from . import signals  # noqa: F401  (keeps the search index current)
+        from .checks import check_visibility_rule
         from .engine import matching
         from .models import SearchIndexInfo, SearchWord
         from .query import parse
@@ -21,6 +24,7 @@ class SearchConfig(AppConfig):
             return matching(queryset, query) if query else None
 
         extensions.register_column_search(admin_search)
+        checks.register(check_visibility_rule)
         # Derived from the columns: never restored from a backup, rebuilt instead.
         backups.register_derived(SearchWord)
         backups.register_derived(SearchIndexInfo)

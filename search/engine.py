@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import BigIntegerField, F, Func
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
 from articles.models import Author, Column, Theme, ThemedColumn
 
@@ -212,10 +211,9 @@ class _Matches:
 def _where(query, *, themes, author, year):
     """The condition (and parameters) on the search rows `r` that selects the published
     columns that match `query` and the facet filters."""
-    match_sql, params = backend().match(query)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    parts = [match_sql, "r.status = %s", "r.published_at <= %s"]
-    params = [*params, Column.Status.PUBLISHED, now]
+    match_sql, match_params = backend().match(query)
+    public_sql, public_params = rows.public(connection)
+    parts, params = [match_sql, public_sql], [*match_params, *public_params]
     for slug in themes:
         parts.append(
             f"r.column_id IN (SELECT tc.content_object_id FROM {ThemedColumn._meta.db_table} tc"

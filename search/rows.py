@@ -9,11 +9,21 @@ these rows, ranking sorts them. Both databases share the columns:
   every match with the theme links.
 Each backend adds what it needs to match (`backend().ROW_COLUMNS`): on PostgreSQL the
 tsvectors themselves; SQLite keeps them in its FTS5 table, keyed by the same id.
+
+Which rows the public may see is not decided here: `public()` compiles the one rule,
+`Column.public_lookups()`, into a condition on these rows.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from articles.models import Column
+
 TABLE = "articles_search_row"
+# The Column fields the rows carry, by the row column that holds each: the fields the
+# visibility rule may name. A rule on any other field cannot be followed here.
+CARRIED = {"author": "author_id", "status": "status", "published_at": "published_at"}
+COMPARISONS = {"exact": "=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 
 
 def create(cursor, vendor, extra_columns=""):
@@ -73,3 +83,35 @@ def delete(cursor, column_ids):
 
 def clear(cursor):
     cursor.execute(f"DELETE FROM {TABLE}")
+
+
+def public(connection):
+    """`Column.public_lookups()` as a condition (and parameters) on the search rows `r`:
+    the rows of the columns the public may see. Raises ImproperlyConfigured for a rule
+    the rows cannot follow (a field they don't carry, a join, a transform), so the
+    search never shows what the rule hides."""
+    parts, params = [], []
+    for lookup, value in Column.public_lookups().items():
+        name, _, kind = lookup.partition("__")
+        if name not in CARRIED:
+            raise ImproperlyConfigured(
+                f"Column.public_lookups() filters on {lookup!r}, but the search rows carry"
+                f" only {', '.join(CARRIED)}: add the field to search/rows.py or change the rule."
+            )
+        column, field = f"r.{CARRIED[name]}", Column._meta.get_field(name)
+        kind = kind or "exact"
+        if kind == "isnull" or (kind == "exact" and value is None):
+            parts.append(f"{column} IS {'NOT ' if kind == 'isnull' and not value else ''}NULL")
+        elif kind in COMPARISONS:
+            parts.append(f"{column} {COMPARISONS[kind]} %s")
+            params.append(field.get_db_prep_value(value, connection))
+        elif kind == "in":
+            values = [field.get_db_prep_value(item, connection) for item in value]
+            parts.append(f"{column} IN ({', '.join(['%s'] * len(values))})" if values else "1 = 0")
+            params += values
+        else:
+            raise ImproperlyConfigured(
+                f"Column.public_lookups() uses {lookup!r}: the search compiles plain"
+                f" comparisons only ({', '.join(COMPARISONS)}, in, isnull)."
+            )
+    return " AND ".join(parts) or "1 = 1", params

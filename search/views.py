@@ -1,71 +1,65 @@
 """/zoeken/: the search page, and the same results as JSON (`?formaat=json`)."""
 
-import re
-
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 
 from .engine import DATE, RELEVANCE, search
-
-MAX_PAGE_DIGITS = 6
-DIGITS = re.compile(r"[0-9]+")
+from .forms import MAX_THEMES, SearchForm
 
 
-def _search_url(request, **changes):
-    """The current search URL with parameters changed (None removes), back on page 1."""
-    params = request.GET.copy()
-    params.pop("pagina", None)
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        elif isinstance(value, list):
-            params.setlist(key, value)
-        else:
-            params[key] = value
-    return f"{reverse('search:search')}?{params.urlencode()}"
+def _search_url(params, **changes):
+    """The URL of the search in `params` (the form's cleaned data) with `changes` (None
+    removes), on page 1; defaults are left out."""
+    params = {**params, **changes}
+    query = QueryDict(mutable=True)
+    for key in ("q", "thema", "auteur", "jaar", "sorteer"):
+        value = params[key]
+        if key == "thema":
+            query.setlist(key, value or [])
+        elif value not in (None, "") and not (key == "sorteer" and value == RELEVANCE):
+            query[key] = value
+    return f"{reverse('search:search')}?{query.urlencode()}"
 
 
-def _facet_links(request, facets, themes):
-    """Each facet value with the URL that selects it, or removes it when selected."""
+def _facet_links(params, facets):
+    """Each facet value with the URL that selects it, or removes it when selected. With
+    MAX_THEMES themes chosen, the other themes get no URL: no more can be added."""
+    themes = params["thema"]
     for facet in facets["thema"]:
-        chosen = [slug for slug in themes if slug != facet.value]
-        facet.url = _search_url(request, thema=chosen if facet.selected else [*themes, facet.value])
+        if facet.selected:
+            facet.url = _search_url(params, thema=[slug for slug in themes if slug != facet.value])
+        elif len(themes) < MAX_THEMES:
+            facet.url = _search_url(params, thema=[*themes, facet.value])
     for key in ("auteur", "jaar"):
         for facet in facets[key]:
-            facet.url = _search_url(request, **{key: None if facet.selected else facet.value})
+            facet.url = _search_url(params, **{key: None if facet.selected else facet.value})
     return facets
 
 
 def search_view(request):
     """/zoeken/?q=...: the search page, or JSON with `formaat=json`."""
-    page_text = request.GET.get("pagina", "1").strip()
-    as_json = request.GET.get("formaat") == "json"
-    if DIGITS.fullmatch(page_text) and len(page_text) > MAX_PAGE_DIGITS:
-        message = "Dat paginanummer is te groot."
-        if as_json:
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        message = form.error_text()
+        if form.wants_json():
             return JsonResponse({"fout": message}, status=400)
-        return render(request, "search/search.html", {"error": message}, status=400)
-    page = int(page_text) if DIGITS.fullmatch(page_text) else 1
-    year_text = request.GET.get("jaar", "").strip()
-    year = int(year_text) if DIGITS.fullmatch(year_text) and len(year_text) == 4 else None
-    # NUL bytes can't be stored or compared in PostgreSQL text: drop them.
-    themes = [slug.replace("\x00", "") for slug in request.GET.getlist("thema")]
-    themes = [slug for slug in themes if slug][:5]
-    author = request.GET.get("auteur", "").replace("\x00", "").strip()
-    order = DATE if request.GET.get("sorteer") == DATE else RELEVANCE
-    results = search(
-        request.GET.get("q", ""),
-        themes=themes,
-        author=author,
-        year=year,
-        order=order,
-        page=page,
+        context = {"error": message, "q": form.cleaned_data.get("q", "")}
+        return render(request, "search/search.html", context, status=400)
+    params = form.cleaned_data
+    themes, author, year, order = (
+        params["thema"],
+        params["auteur"],
+        params["jaar"],
+        params["sorteer"],
     )
-    if as_json:
+    results = search(
+        params["q"], themes=themes, author=author, year=year, order=order, page=params["pagina"]
+    )
+    if form.wants_json():
         return JsonResponse(_search_json(request, results))
     if results.facets:
-        _facet_links(request, results.facets, themes)
+        _facet_links(params, results.facets)
     # What narrows or orders the results, for the page title: each view its own title.
     refinements = [f.label for facets in results.facets.values() for f in facets if f.selected]
     if order == DATE:
@@ -75,11 +69,13 @@ def search_view(request):
         "q": results.query.text,
         "refinements": refinements,
         "order": order,
-        "relevance_url": _search_url(request, sorteer=None),
-        "date_url": _search_url(request, sorteer=DATE),
+        "relevance_url": _search_url(params, sorteer=None),
+        "date_url": _search_url(params, sorteer=DATE),
         "filtered": bool(themes or author or year),
-        "clear_url": _search_url(request, thema=None, auteur=None, jaar=None),
-        "suggestion_url": results.suggestion and _search_url(request, q=results.suggestion.text),
+        "theme_note": len(themes) >= MAX_THEMES
+        and f"Hoogstens {MAX_THEMES} thema’s tegelijk: haal er een weg om een ander te kiezen.",
+        "clear_url": _search_url(params, thema=None, auteur=None, jaar=None),
+        "suggestion_url": results.suggestion and _search_url(params, q=results.suggestion.text),
     }
     return render(request, "search/search.html", context)
 

@@ -2,16 +2,19 @@
 
 import re
 from datetime import timedelta
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from search import MAX_QUERY_LENGTH
+from search.forms import SearchForm
 
 from . import factories
 
@@ -136,10 +139,111 @@ def test_pagination_keeps_the_query(client, column_factory, settings):
     assert len(result_links(beyond)) == 1
 
 
-def test_an_over_long_page_number_is_a_clear_400(client, seed):
-    response = client.get(URL, {"q": "klant", "pagina": "9" * 30})
-    assert response.status_code == 400
-    assertContains(response, "Dat paginanummer is te groot.", status_code=400)
+PAGE_NUMBER = "Geef het paginanummer als een heel getal vanaf 1, zoals 2."
+YEAR = "Geef het jaar als vier cijfers, zoals 2019."
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"pagina": "1234567"}, "Dat paginanummer is te groot."),
+        ({"pagina": "9" * 5000}, "Dat paginanummer is te groot."),
+        ({"pagina": "twee"}, PAGE_NUMBER),
+        ({"pagina": "0"}, PAGE_NUMBER),
+        ({"pagina": "-2"}, PAGE_NUMBER),
+        ({"pagina": "2.5"}, PAGE_NUMBER),
+        ({"pagina": "²"}, PAGE_NUMBER),
+        ({"jaar": "twintig"}, YEAR),
+        ({"jaar": "20190"}, YEAR),
+        ({"jaar": "٢٠١٩"}, YEAR),
+        ({"thema": ["a", "b", "c", "d", "e", "f"]}, "Kies hoogstens 5 thema’s tegelijk."),
+        ({"sorteer": "titel"}, "Sorteer op relevantie of op datum."),
+        ({"pagina": "x", "jaar": "y"}, f"{PAGE_NUMBER} {YEAR}"),
+    ],
+)
+def test_wrong_parameters_get_a_clear_dutch_400(client, seed, params, message):
+    page = client.get(URL, {"q": "klant", **params})
+    assertContains(page, f'<p class="search-message" role="alert">{message}</p>', status_code=400)
+    assertContains(page, 'value="klant"', status_code=400)  # the query stays in the box
+    as_json = client.get(URL, {"q": "klant", **params, "formaat": "json"})
+    assert (as_json.status_code, as_json.json()) == (400, {"fout": message})
+
+
+def test_an_unknown_format_gets_a_clear_dutch_400_as_html(client, seed):
+    response = client.get(URL, {"q": "klant", "formaat": "xml"})
+    assertContains(response, "Kies het formaat html of json.", status_code=400)
+    assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"pagina": ""},
+        {"pagina": " 1 "},
+        {"pagina": "1\x00"},
+        {"jaar": ""},
+        {"thema": ["", "\x00"]},
+        {"thema": ["klant-centraal"] * 6},  # the same theme six times is one theme
+        {"sorteer": ""},
+        {"sorteer": "relevantie"},
+        {"formaat": ""},
+        {"formaat": "html"},
+        {"auteur": ""},
+        {"utm_source": "nieuwsbrief"},
+    ],
+)
+def test_what_a_reader_may_leave_out_or_add_is_the_first_page(client, seed, params):
+    response = client.get(URL, {"q": "klant", **params})
+    assert response.status_code == 200
+    assert response.context["results"].page.number == 1
+    assert response.context["results"].total == 5
+
+
+def test_with_five_themes_chosen_no_link_adds_a_sixth(client, column_factory):
+    themes = [factories.ThemeFactory(name=f"thema {n}", slug=f"thema-{n}") for n in range(6)]
+    column_factory(title="Zes thema's", themes=themes)
+    chosen = [theme.slug for theme in themes[:5]]
+
+    response = client.get(URL, {"q": "klant", "thema": chosen})
+
+    assertContains(response, "1 column gevonden")
+    assertContains(response, "<span>thema 5</span>", html=True)
+    assertContains(response, "Hoogstens 5 thema’s tegelijk: haal er een weg")
+    links = re.findall(r'href="(/zoeken/\?[^"]*)"', response.content.decode())
+    assert len(links) == 9  # remove each of 5 themes, the author and the year; sort; clear
+    for link in links:
+        assert client.get(unescape(link)).status_code == 200, link
+
+
+def test_the_form_reads_every_parameter():
+    form = SearchForm(
+        QueryDict(
+            "q=%22klant%22+-x&pagina=3&thema=a&thema=b&thema=a&thema=&auteur=+an\x00na+"
+            "&jaar=2019&sorteer=datum&formaat=json"
+        )
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {
+        "q": '"klant" -x',
+        "pagina": 3,
+        "thema": ["a", "b"],
+        "auteur": "anna",
+        "jaar": 2019,
+        "sorteer": "datum",
+        "formaat": "json",
+    }
+    empty = SearchForm(QueryDict(""))
+    assert empty.is_valid()
+    assert empty.cleaned_data == {
+        "q": "",
+        "pagina": 1,
+        "thema": [],
+        "auteur": "",
+        "jaar": None,
+        "sorteer": "relevantie",
+        "formaat": "html",
+    }
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Property-based fuzzing of the whole search view: any text, any operator, any
-parameter gives a 200 (or a 400 for an over-long page number), never a draft."""
+parameter gives a 200, or a 400 with a Dutch message for each parameter that is really
+wrong; never a 5xx, never a draft."""
 
 import re
 
@@ -51,20 +52,81 @@ queries = st.one_of(
     st.lists(words, max_size=12).map(" ".join),
     st.lists(words, max_size=12).map("".join),
 )
+
+
+def with_noise(values):
+    """Values as a link carries them, and with NUL bytes or spaces around them."""
+    return st.one_of(values, values.map(lambda v: f"\x00{v}"), values.map(lambda v: f" {v} "))
+
+
 params = st.fixed_dictionaries(
     {"q": queries},
     optional={
-        "pagina": st.one_of(
-            st.integers(-5, 10**25).map(str), st.text(max_size=8), st.sampled_from(["²", "٣"])
+        "pagina": with_noise(
+            st.one_of(
+                st.integers(-5, 10**25).map(str),
+                st.text(max_size=8),
+                st.sampled_from(["", "0", "007", "²", "٣", "9" * 5000]),
+            )
         ),
-        "thema": st.one_of(st.sampled_from(["klant-centraal", "geheim"]), st.text(max_size=8)),
-        "auteur": st.text(max_size=8),
-        "jaar": st.one_of(
-            st.integers(-1, 99999).map(str), st.text(max_size=5), st.sampled_from(["²²²²", "٢٠١٩"])
+        "thema": st.lists(
+            with_noise(
+                st.one_of(st.sampled_from(["klant-centraal", "geheim", ""]), st.text(max_size=8))
+            ),
+            max_size=8,
         ),
-        "sorteer": st.sampled_from(["datum", "relevantie", "x"]),
-        "formaat": st.sampled_from(["json", "html", ""]),
+        "auteur": with_noise(
+            st.one_of(st.sampled_from(["bart-groothuis", ""]), st.text(max_size=8))
+        ),
+        "jaar": with_noise(
+            st.one_of(
+                st.integers(-1, 99999).map(str),
+                st.text(max_size=5),
+                st.sampled_from(["", "2019", "²²²²", "٢٠١٩"]),
+            )
+        ),
+        "sorteer": with_noise(
+            st.one_of(st.sampled_from(["datum", "relevantie", ""]), st.text(max_size=5))
+        ),
+        "formaat": with_noise(
+            st.one_of(st.sampled_from(["json", "html", ""]), st.text(max_size=5))
+        ),
+        "onbekend": st.text(max_size=5),
     },
+)
+
+
+def wrong(params):
+    """The parameters that are really wrong (see search/forms.py); the rest have defaults
+    or are cleaned up: NUL bytes dropped, spaces stripped, empty and repeated themes
+    ignored."""
+
+    def clean(key):
+        return params.get(key, "").replace("\x00", "").strip()
+
+    found = set()
+    page = clean("pagina")
+    if page and (not re.fullmatch("[0-9]+", page) or not page.strip("0")):
+        found.add("pagina")
+    elif len(page.lstrip("0")) > 6:
+        found.add("pagina")
+    year = clean("jaar")
+    if year and not re.fullmatch("[0-9]{4}", year):
+        found.add("jaar")
+    themes = {slug.replace("\x00", "").strip() for slug in params.get("thema", [])}
+    if len(themes - {""}) > 5:
+        found.add("thema")
+    if clean("sorteer") not in ("", "datum", "relevantie"):
+        found.add("sorteer")
+    if clean("formaat") not in ("", "json", "html"):
+        found.add("formaat")
+    return found
+
+
+MESSAGES = re.compile(
+    "(Dat paginanummer is te groot\\.|Geef het paginanummer als een heel getal vanaf 1, zoals 2\\."
+    "|Geef het jaar als vier cijfers, zoals 2019\\.|Kies hoogstens 5 thema’s tegelijk\\."
+    "|Sorteer op relevantie of op datum\\.|Kies het formaat html of json\\.)"
 )
 
 
@@ -87,11 +149,15 @@ def corpus(seed):
 @given(params=params)
 def test_search_never_fails_and_never_shows_a_draft(client, corpus, params):
     response = client.get(URL, params)
-    page = params.get("pagina", "").strip()
-    if re.fullmatch(r"[0-9]{7,}", page):
+    errors = wrong(params)
+    as_json = params.get("formaat", "").replace("\x00", "").strip() == "json"
+    body = response.content.decode()
+    if errors:
         assert response.status_code == 400
+        message = response.json()["fout"] if as_json else body
+        assert len(MESSAGES.findall(message)) == len(errors)
         return
     assert response.status_code == 200
-    body = response.content.decode()
+    assert response["Content-Type"].startswith("application/json" if as_json else "text/html")
     assert "concept-geheim" not in body
     assert "gepland-geheim" not in body

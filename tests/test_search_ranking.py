@@ -2,13 +2,16 @@
 and PostgreSQL: both database runs must match one committed golden file.
 
 Regenerate the golden file (after a deliberate change of analyzer or ranking) with
-`KB_UPDATE_SEARCH_GOLDEN=1 make test PYTEST_ARGS=tests/test_search_ranking.py`, then check
-that `make test-postgres` agrees with it before committing.
+`KB_UPDATE_SEARCH_GOLDEN=1 make test PYTEST_ARGS=tests/test_search_ranking.py`: a section
+that changes is rewritten and its test fails, saying so; review the diff, run again
+without the variable, and check that `make test-postgres` agrees before committing. Under
+`CI=true` the variable is refused: CI compares, it never rewrites.
 """
 
 import io
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -83,10 +86,19 @@ def top10(text):
 
 
 def check_golden(section, actual):
+    if UPDATE and os.environ.get("CI") == "true":
+        pytest.fail(
+            "KB_UPDATE_SEARCH_GOLDEN is refused under CI=true: CI must compare with the"
+            " committed tests/search_golden.json, never rewrite it. Regenerate it locally."
+        )
     golden = json.loads(GOLDEN.read_text()) if GOLDEN.exists() else {}
-    if UPDATE:
+    if UPDATE and golden.get(section) != actual:
         golden[section] = actual
         GOLDEN.write_text(json.dumps(golden, indent=2, ensure_ascii=False) + "\n")
+        pytest.fail(
+            f"{GOLDEN.name}: section {section!r} rewritten. Review the diff, then run again"
+            " without KB_UPDATE_SEARCH_GOLDEN."
+        )
     assert golden.get(section) == actual
 
 
@@ -103,3 +115,14 @@ def test_corpus_top10_is_the_same_on_every_database(seed):
     call_command("generate_corpus", 300, seed=7, stdout=io.StringIO())
     search.rebuild()
     check_golden("corpus", {text: top10(text) for text in CORPUS_QUERIES})
+
+
+def test_ci_refuses_to_rewrite_the_golden_file(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "UPDATE", True)
+    monkeypatch.setenv("CI", "true")
+    before = GOLDEN.read_bytes()
+
+    with pytest.raises(pytest.fail.Exception, match="refused under CI=true"):
+        check_golden("seed", {"klant": ["iets anders"]})
+
+    assert GOLDEN.read_bytes() == before

@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -17,6 +18,7 @@ from articles.models import Author, Column, Theme
 from search.checks import check_visibility_rule
 
 from . import factories
+from .redactie import redactie_group
 
 
 def test_published_shows_only_published_columns_whose_time_has_come(column_factory):
@@ -78,9 +80,15 @@ def test_counts_include_only_published_columns(client, column_factory, theme, au
     assert response.context["authors"].get(pk=author.pk).column_count == 1
 
 
-def test_staff_preview_drafts_with_a_concept_banner(client, admin_user, column_factory):
+@pytest.fixture
+def staff(db, django_user_model):
+    """A superuser without a password: force_login needs none, and hashing one is slow."""
+    return django_user_model.objects.create_superuser("baas", email=None, password=None)
+
+
+def test_staff_preview_drafts_with_a_concept_banner(client, staff, column_factory):
     draft = column_factory(draft=True, title="Nog niet af")
-    client.force_login(admin_user)
+    client.force_login(staff)
 
     response = client.get(draft.get_absolute_url())
 
@@ -88,17 +96,17 @@ def test_staff_preview_drafts_with_a_concept_banner(client, admin_user, column_f
     assertContains(response, "<strong>Concept</strong>", html=True)
 
 
-def test_staff_preview_scheduled_columns_with_a_gepland_banner(client, admin_user, column_factory):
+def test_staff_preview_scheduled_columns_with_a_gepland_banner(client, staff, column_factory):
     scheduled = column_factory(scheduled=True)
-    client.force_login(admin_user)
+    client.force_login(staff)
 
     response = client.get(scheduled.get_absolute_url())
 
     assertContains(response, "<strong>Gepland</strong>", html=True)
 
 
-def test_published_column_has_no_banner_for_staff(client, admin_user, column):
-    client.force_login(admin_user)
+def test_published_column_has_no_banner_for_staff(client, staff, column):
+    client.force_login(staff)
     response = client.get(column.get_absolute_url())
     assertNotContains(response, "Concept</strong>")
 
@@ -155,7 +163,7 @@ PER_PAGE = 2
 
 
 @pytest.fixture
-def mix(db, settings, editor_client):
+def mix(db, settings, django_user_model):
     """Four published columns among six hidden ones, over three authors, three themes
     and four years; the author `hidde` and the theme `geheim` have hidden columns only,
     and 2020 has withdrawn columns only. Two columns are scheduled."""
@@ -188,6 +196,10 @@ def mix(db, settings, editor_client):
     withdrawn.status = Column.Status.DRAFT
     withdrawn.save()
     by_editor = make("ingetrokken-hidde", hidde, [geheim], HIDDEN_WORD, published_at=in_2020)
+    editor = django_user_model.objects.create_user("redacteur", is_staff=True)  # no password
+    editor.groups.add(redactie_group())
+    editor_client = Client()
+    editor_client.force_login(editor)
     editor_client.post(
         reverse("admin:articles_column_changelist"),
         {"action": "unpublish", "_selected_action": [by_editor.pk]},

@@ -20,6 +20,8 @@ from articles.models import Column
 
 from .plaintext import render_plain_text
 
+UNKNOWN = object()  # a status this instance does not know
+
 
 def normalise_email(email):
     return email.strip().lower()
@@ -213,6 +215,11 @@ class Reaction(models.Model):
 
     objects = ReactionQuerySet.as_manager()
 
+    # The status the database has for this reaction, as far as this instance knows:
+    # set when it is loaded or saved; None before its first save. See
+    # `changes_public_pages`.
+    status_in_database = UNKNOWN
+
     class Meta:
         db_table = "articles_reaction"
         ordering = ["created_at", "pk"]
@@ -238,10 +245,33 @@ class Reaction(models.Model):
         self.email = normalise_email(self.email)
         self.body_html = render_plain_text(self.body)
         self.body_digest = text_digest(self.body) if self.body.strip() else ""
+        if self._state.adding:
+            self.status_in_database = None
         super().save(*args, **kwargs)
+        self.status_in_database = self.status
 
     def get_absolute_url(self):
         return f"{self.column.get_absolute_url()}#reactie-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        reaction = super().from_db(db, field_names, values, **kwargs)
+        reaction.status_in_database = (
+            UNKNOWN if "status" in reaction.get_deferred_fields() else reaction.status
+        )
+        return reaction
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "status" in fields:
+            self.status_in_database = self.status
+
+    def changes_public_pages(self):
+        """Whether saving or deleting this reaction changes what readers see: only
+        when it is approved now, or was before (as far as this instance knows)."""
+        if self.status_in_database is UNKNOWN or "status" in self.get_deferred_fields():
+            return True
+        return self.Status.APPROVED in (self.status, self.status_in_database)
 
     def clean(self):
         if self.parent_id is not None:

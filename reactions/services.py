@@ -11,6 +11,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ops import pagecache
+
 from .models import (
     ModerationWord,
     Reaction,
@@ -131,12 +133,25 @@ def reaction_reply_by_editor(*, parent, user, body) -> Reaction:
 
 
 def reactions_moderate(*, reactions, status, user) -> int:
-    """Give `reactions` a new status; returns how many changed."""
-    return (
-        reactions.exclude(status=status)
-        .order_by()
-        .update(status=status, moderated_at=timezone.now(), moderated_by=user)
-    )
+    """Give `reactions` a new status in one UPDATE; returns how many changed.
+
+    An UPDATE sends no signals, so this refreshes the cached pages itself, once,
+    when the change commits, and only when readers see a difference: a reaction
+    is approved, or stops being approved."""
+    with transaction.atomic():
+        changing = dict(
+            Reaction.objects.filter(pk__in=reactions.values("pk"))
+            .exclude(status=status)
+            .select_for_update()
+            .values_list("pk", "status")
+        )
+        Reaction.objects.filter(pk__in=changing).update(
+            status=status, moderated_at=timezone.now(), moderated_by=user
+        )
+        approved = Reaction.Status.APPROVED
+        if changing and (status == approved or approved in changing.values()):
+            transaction.on_commit(pagecache.bump_generation)
+    return len(changing)
 
 
 def reactions_approve_and_trust(*, reactions, user):

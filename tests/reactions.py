@@ -1,11 +1,26 @@
-"""Helpers for the reaction tests: a form token and a form post."""
+"""Helpers for the reaction tests: a browser as in production, a form token and a
+form post."""
 
 import re
 import time
 
 from django.core import signing
+from django.test import Client, TestCase
 
 from reactions.forms import TOKEN_SALT
+
+PAGE_CACHE_SECONDS = 600  # as in production
+
+
+class Browser(Client):
+    """A test client whose requests end as they do in production: the work a request
+    leaves for after its commit (the page-cache refresh, the moderators' e-mail) runs
+    when the request is done, although the test keeps everything in one transaction.
+    Each Browser has its own cookies, so two of them are two readers."""
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
 
 
 def form_token(column, age=60):

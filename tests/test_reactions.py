@@ -11,7 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from articles.models import Column
 from reactions.models import Reaction
 
-from .reactions import form_token, shown_token
+from .reactions import PAGE_CACHE_SECONDS, Browser, form_token, shown_token
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -22,6 +22,18 @@ def _fresh_limits(db, settings):
     settings.REACTIONS_MIN_INTERVAL = 0
     settings.REACTIONS_PER_HOUR = 0
     settings.REACTIONS_MODERATORS = []
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    """As in production: readers without a session get pages from the page cache."""
+    settings.PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
+
+
+@pytest.fixture
+def client():
+    """A reader's browser."""
+    return Browser()
 
 
 def test_approved_reactions_oldest_first_with_date_anchor_and_nested_replies(
@@ -226,34 +238,35 @@ def test_an_editor_closes_reactions_on_a_column(client, column, post_reaction):
     assert not Reaction.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("days", "published_days_ago", "is_open"),
+    [(90, 91, False), (90, 89, True), (0, 3000, True)],
+)
 def test_reactions_close_by_themselves_after_the_set_number_of_days(
-    client, column_factory, post_reaction, settings
+    client, column_factory, post_reaction, settings, days, published_days_ago, is_open
 ):
-    settings.REACTIONS_CLOSE_AFTER_DAYS = 90
-    old = column_factory(published_at=timezone.now() - timedelta(days=91))
-    recent = column_factory(published_at=timezone.now() - timedelta(days=89))
-    for column in [old, recent]:
-        Column.objects.filter(pk=column.pk).update(created_at=column.published_at)
+    settings.REACTIONS_CLOSE_AFTER_DAYS = days
+    published_at = timezone.now() - timedelta(days=published_days_ago)
+    column = column_factory(published_at=published_at)
+    Column.objects.filter(pk=column.pk).update(created_at=published_at)
 
-    assertContains(client.get(old.get_absolute_url()), "Reageren is gesloten")
-    assert post_reaction(old).status_code == 403
-    assertContains(client.get(recent.get_absolute_url()), "Geef een reactie")
-
-    settings.REACTIONS_CLOSE_AFTER_DAYS = 0
-    assertContains(client.get(old.get_absolute_url()), "Geef een reactie")
-    assert post_reaction(old).status_code == 302
+    page = client.get(column.get_absolute_url())
+    assertContains(page, "Geef een reactie" if is_open else "Reageren is gesloten")
+    assert post_reaction(column).status_code == (302 if is_open else 403)
 
 
+@pytest.mark.parametrize(("added_days_ago", "is_open"), [(10, True), (91, False)])
 def test_days_count_from_when_an_older_column_was_added_to_the_site(
-    client, column_factory, post_reaction, settings
+    client, column_factory, settings, added_days_ago, is_open
 ):
     settings.REACTIONS_CLOSE_AFTER_DAYS = 90
     imported = column_factory(published_at=timezone.now() - timedelta(days=3000))
-    Column.objects.filter(pk=imported.pk).update(created_at=timezone.now() - timedelta(days=10))
+    Column.objects.filter(pk=imported.pk).update(
+        created_at=timezone.now() - timedelta(days=added_days_ago)
+    )
 
-    assertContains(client.get(imported.get_absolute_url()), "Geef een reactie")
-    Column.objects.filter(pk=imported.pk).update(created_at=timezone.now() - timedelta(days=91))
-    assertContains(client.get(imported.get_absolute_url()), "Reageren is gesloten")
+    page = client.get(imported.get_absolute_url())
+    assertContains(page, "Geef een reactie" if is_open else "Reageren is gesloten")
 
 
 def test_seed_columns_are_open_for_reactions_after_loading(client, seed):

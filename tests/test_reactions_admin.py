@@ -1,13 +1,35 @@
-"""Moderating reactions in the admin."""
+"""Moderating reactions in the admin; readers get the column page through the page
+cache, as in production."""
 
 import json
 
+import pytest
 from django.contrib.auth.models import Group
 from pytest_django.asserts import assertContains, assertNotContains
 
 from reactions.models import ModerationWord, Reaction, TrustedAddress
 
+from .reactions import PAGE_CACHE_SECONDS, Browser
+
 CHANGELIST = "/admin/reactions/reaction/"
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
+
+
+@pytest.fixture
+def client():
+    """An anonymous reader."""
+    return Browser()
+
+
+@pytest.fixture
+def editor_client(editor):
+    browser = Browser()
+    browser.force_login(editor)
+    return browser
 
 
 def test_redactie_may_moderate_reactions_and_keep_the_word_lists(db):
@@ -79,6 +101,81 @@ def test_bulk_approve_spam_and_remove(editor_client, editor, reaction_factory, c
     assert statuses == {waiting[0].pk: "approved", waiting[1].pk: "spam", waiting[2].pk: "removed"}
     assert Reaction.objects.get(pk=waiting[0].pk).moderated_by == editor
     assertContains(client.get(column.get_absolute_url()), "1 reactie<")
+
+
+def readers_see(column, readers, *, shown=(), hidden=(), heading):
+    """Every reader gets the column page through the page cache and sees what a
+    reader should."""
+    for reader in readers:
+        page = reader.get(column.get_absolute_url())
+        assert page["X-Page-Cache"] in ("hit", "miss")
+        assertContains(page, f'id="reacties-titel" class="section-title">{heading}</h2>')
+        for text in shown:
+            assertContains(page, text)
+        for text in hidden:
+            assertNotContains(page, text)
+
+
+@pytest.mark.parametrize(
+    ("action", "before", "after"),
+    [
+        ("approve", "pending", "approved"),
+        ("approve_and_trust", "spam", "approved"),
+        ("remove", "approved", "removed"),
+        ("mark_spam", "approved", "spam"),
+    ],
+)
+def test_bulk_moderation_shows_at_once_on_every_readers_cached_page(
+    editor_client, column, reaction_factory, action, before, after
+):
+    reaction_factory(column=column, body="Stond er al.")
+    moderated = reaction_factory(column=column, body="Wordt beoordeeld.", status=before)
+    first, second = Browser(), Browser()
+    assert first.get(column.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert second.get(column.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    assert run_action(editor_client, action, [moderated]).status_code == 302
+
+    assert Reaction.objects.get(pk=moderated.pk).status == after
+    if after == "approved":
+        readers_see(column, [first, second], shown=["Wordt beoordeeld."], heading="2 reacties")
+    else:
+        readers_see(column, [first, second], hidden=["Wordt beoordeeld."], heading="1 reactie")
+    assertContains(
+        Browser().get("/columns/"), "1 reactie<" if after != "approved" else "2 reacties"
+    )
+
+
+@pytest.mark.parametrize("action", ["mark_spam", "remove"])
+def test_moderating_what_readers_never_saw_keeps_the_cached_pages(
+    editor_client, column, reaction_factory, action
+):
+    reaction_factory(column=column, body="Stond er al.")
+    waiting = reaction_factory(column=column, body="Wacht nog.", status="pending")
+    reader = Browser()
+    reader.get(column.get_absolute_url())
+
+    run_action(editor_client, action, [waiting])
+
+    page = reader.get(column.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"
+    assertContains(page, "Stond er al.")
+
+
+def test_withdrawing_an_approval_on_the_change_page_shows_at_once(
+    editor_client, column, reaction_factory
+):
+    reaction = reaction_factory(column=column, name="Lezer Lotte", body="Was te zien.")
+    reader = Browser()
+    assertContains(reader.get(column.get_absolute_url()), "Was te zien.")
+
+    response = editor_client.post(
+        f"{CHANGELIST}{reaction.pk}/change/",
+        {"name": "Lezer Lotte", "body": "Was te zien.", "status": "spam", "reply": ""},
+    )
+    assert response.status_code == 302
+
+    readers_see(column, [reader, Browser()], hidden=["Was te zien."], heading="Reacties")
 
 
 def test_approve_and_trust_this_address(editor_client, reaction_factory):

@@ -12,12 +12,26 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from reactions.models import Reaction, TrustedAddress
 
+from .reactions import PAGE_CACHE_SECONDS, Browser
+
 
 @pytest.fixture(autouse=True)
 def _fresh_limits(db, settings):
     cache.clear()
     settings.REACTIONS_MIN_INTERVAL = 0
     settings.REACTIONS_PER_HOUR = 0
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    """As in production: readers without a session get pages from the page cache."""
+    settings.PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
+
+
+@pytest.fixture
+def client():
+    """A reader's browser."""
+    return Browser()
 
 
 def run(*args):

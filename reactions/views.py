@@ -174,8 +174,9 @@ def _flood_refusal(address, email):
     per_hour = settings.REACTIONS_PER_HOUR
     for scope, identity in [("reaction-address", address), ("reaction-email", email.lower())]:
         if not clients.allow_once_per(f"{scope}-interval", identity, interval):
+            seconds = "1 seconde" if interval == 1 else f"{interval} seconden"
             return (
-                f"Je reageert snel achter elkaar. Wacht {interval} seconden en "
+                f"Je reageert snel achter elkaar. Wacht {seconds} en "
                 "verstuur je reactie dan opnieuw; je tekst staat er nog."
             )
         if not clients.allow_count(f"{scope}-hour", identity, per_hour, 3600):

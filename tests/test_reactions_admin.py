@@ -191,6 +191,63 @@ def test_approve_and_trust_this_address(editor_client, reaction_factory):
     assert Reaction.objects.get(pk=stranger.pk).status == "pending"
 
 
+def action_messages(editor_client, action, reactions):
+    response = editor_client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [r.pk for r in reactions]},
+        follow=True,
+    )
+    return [message.message for message in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    ("action", "statuses", "message"),
+    [
+        ("approve", ["pending"], "1 reactie goedgekeurd."),
+        ("approve", ["pending", "spam", "approved"], "2 reacties goedgekeurd."),
+        ("approve", ["approved"], "Geen reactie veranderd: ze waren al goedgekeurd."),
+        ("mark_spam", ["pending", "approved"], "2 reacties als spam gemarkeerd."),
+        ("remove", ["approved"], "1 reactie verwijderd van de site."),
+    ],
+)
+def test_moderation_messages_count_in_proper_dutch(
+    editor_client, reaction_factory, action, statuses, message
+):
+    reactions = [reaction_factory(status=status) for status in statuses]
+    assert action_messages(editor_client, action, reactions) == [message]
+
+
+@pytest.mark.parametrize(
+    ("emails", "message"),
+    [
+        (["een@example.nl"], "1 reactie goedgekeurd; 1 e-mailadres vertrouwd."),
+        (
+            ["een@example.nl", "een@example.nl", "twee@example.nl"],
+            "3 reacties goedgekeurd; 2 e-mailadressen vertrouwd.",
+        ),
+    ],
+)
+def test_approve_and_trust_counts_in_proper_dutch(editor_client, reaction_factory, emails, message):
+    reactions = [reaction_factory(email=email, status="pending") for email in emails]
+    assert action_messages(editor_client, "approve_and_trust", reactions) == [message]
+
+
+@pytest.mark.parametrize(
+    ("emails", "message"),
+    [
+        (["een@example.nl"], "1 reactie van 1 e-mailadres geanonimiseerd."),
+        (
+            ["een@example.nl", "een@example.nl", "twee@example.nl"],
+            "3 reacties van 2 e-mailadressen geanonimiseerd.",
+        ),
+    ],
+)
+def test_anonymise_counts_in_proper_dutch(editor_client, reaction_factory, emails, message):
+    reactions = [reaction_factory(email=email) for email in emails]
+    selected = [reactions[0], reactions[-1]]  # every address, not every reaction
+    assert action_messages(editor_client, "anonymise_keep_text", selected) == [message]
+
+
 def test_an_editor_replies_from_the_admin_as_redactie(
     editor_client, editor, reaction_factory, client
 ):

@@ -146,6 +146,15 @@ def test_one_reaction_per_interval_per_address(column, post_reaction, settings):
     assert Reaction.objects.count() == 1
 
 
+def test_a_one_second_interval_is_said_in_the_singular(
+    column, post_reaction, settings, monkeypatch
+):
+    settings.REACTIONS_MIN_INTERVAL = 1
+    monkeypatch.setattr("ops.clients.allow_once_per", lambda scope, identity, seconds: False)
+    response = post_reaction(column)
+    assertContains(response, "Wacht 1 seconde en verstuur", status_code=429)
+
+
 def test_one_reaction_per_interval_per_email_address_from_any_address(
     column, post_reaction, settings
 ):

@@ -55,7 +55,7 @@ def test_reaction_waits_is_approved_and_appears_for_everyone(
     row.get_by_role("checkbox").check()
     editor_page.get_by_label("Actie:").select_option("approve")
     editor_page.get_by_role("button", name="Uitvoeren").click()
-    expect(editor_page.locator(".messagelist")).to_contain_text("1 reactie(s) goedgekeurd")
+    expect(editor_page.locator(".messagelist")).to_contain_text("1 reactie goedgekeurd")
 
     # Now every reader sees it, with the count on the column and in the listing.
     other.goto(COLUMN)

@@ -1,17 +1,20 @@
-"""Writes that touch several models: reader reactions and their moderation.
+"""Reader reactions and their moderation: what becomes of a reader's reaction
+(`submit`), and every other write.
 
 Small keyword-only functions; each validates with full_clean() before it saves.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ops import pagecache
+from ops import clients, pagecache
 
 from .models import (
     ModerationWord,
@@ -30,6 +33,74 @@ ANONYMOUS_NAME = "Anoniem"
 
 class DuplicateReaction(Exception):
     """The same text from the same address under the same column was stored before."""
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sends a reaction, as their request shows it."""
+
+    address: str  # the client address (ops.clients.client_address)
+
+
+class Result(StrEnum):
+    PUBLISHED = "published"
+    WAITING = "waiting"  # for a moderator; spam looks the same to its writer
+    DUPLICATE = "duplicate"  # this text came from this address before: not stored again
+    TOO_OFTEN = "too_often"  # a flood limit: not stored
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: Result
+    reaction: Reaction | None = None  # when stored
+    message: str = ""  # for the reader, when refused
+
+
+def submit(*, column, data, client, review_url="") -> Outcome:
+    """A reader's reaction, as the form cleaned it (`data`: name, email, body,
+    parent), from `client` (a Sender): refused when its sender reacts too often,
+    not stored again when it is a duplicate, else stored with the status the
+    moderation rules give it. Moderators are told where to review a waiting one
+    (`review_url`)."""
+    if reaction_is_duplicate(column=column, client_address=client.address, body=data["body"]):
+        return Outcome(Result.DUPLICATE)
+    refusal = flood_refusal(address=client.address, email=data["email"])
+    if refusal:
+        return Outcome(Result.TOO_OFTEN, message=refusal)
+    try:
+        reaction = reaction_create(
+            column=column,
+            name=data["name"],
+            email=data["email"],
+            body=data["body"],
+            parent=data["parent"],
+            client_address=client.address,
+            admin_url=review_url,
+        )
+    except DuplicateReaction:
+        return Outcome(Result.DUPLICATE)
+    published = reaction.status == Reaction.Status.APPROVED
+    return Outcome(Result.PUBLISHED if published else Result.WAITING, reaction)
+
+
+def flood_refusal(*, address, email):
+    """A Dutch message when this address or e-mail address reacts too often, else "".
+    Counted in the shared cache, so every app server agrees."""
+    interval = settings.REACTIONS_MIN_INTERVAL
+    per_hour = settings.REACTIONS_PER_HOUR
+    for scope, identity in [("reaction-address", address), ("reaction-email", email.lower())]:
+        if not clients.allow_once_per(f"{scope}-interval", identity, interval):
+            seconds = "1 seconde" if interval == 1 else f"{interval} seconden"
+            return (
+                f"Je reageert snel achter elkaar. Wacht {seconds} en "
+                "verstuur je reactie dan opnieuw; je tekst staat er nog."
+            )
+        if not clients.allow_count(f"{scope}-hour", identity, per_hour, 3600):
+            return (
+                f"Je hebt het afgelopen uur al {per_hour} keer gereageerd; meer kan niet. "
+                "Probeer het later opnieuw."
+            )
+    return ""
 
 
 def moderation_verdict(*, email, body):

@@ -4,7 +4,6 @@ posting a reaction (Post/Redirect/Get)."""
 import json
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.shortcuts import get_object_or_404, redirect
@@ -99,7 +98,9 @@ def _own_pending_reactions(request, column):
 
 
 def reaction_create(request, slug):
-    """A reader posts a reaction (Post/Redirect/Get)."""
+    """A reader posts a reaction (Post/Redirect/Get): the form checks what they
+    typed, services.submit() decides what becomes of it, and the answer is a
+    redirect to it or the page with the form as they sent it."""
     column = get_object_or_404(Column.objects.published().with_related(), slug=slug)
     if request.method != "POST":
         return redirect(f"{column.get_absolute_url()}#reageer")
@@ -107,84 +108,41 @@ def reaction_create(request, slug):
         return render_column_page(
             request, column, status=403, notice="Reageren is gesloten bij deze column."
         )
-
     form = ReactionForm(request.POST, column=column)
     if not form.is_valid():
+        if form.robot:
+            logger.info("Reaction refused on %s: %s", column.slug, form.robot)
         return render_column_page(request, column, form=form, status=400)
-    if form.rejected_as_robot:
-        logger.info(
-            "Reaction refused on %s: %s",
-            column.slug,
-            "honeypot filled" if form.trapped else "sent too fast",
-        )
-        notice = (
-            "Je reactie is niet geplaatst: het formulier werd wel erg snel verstuurd. "
-            "Controleer je reactie en verstuur hem nog een keer."
-        )
-        return render_column_page(request, column, form=form, status=400, notice=notice)
 
-    data = form.cleaned_data
-    address = clients.client_address(request)
-    if services.reaction_is_duplicate(column=column, client_address=address, body=data["body"]):
-        return _duplicate(request, column)
-    refusal = _flood_refusal(address, data["email"])
-    if refusal:
-        return render_column_page(request, column, form=form, status=429, notice=refusal)
-
-    admin_url = request.build_absolute_uri(
-        reverse("admin:reactions_reaction_changelist") + "?status__exact=pending"
+    outcome = services.submit(
+        column=column,
+        data=form.cleaned_data,
+        client=services.Sender(address=clients.client_address(request)),
+        review_url=request.build_absolute_uri(
+            reverse("admin:reactions_reaction_changelist") + "?status__exact=pending"
+        ),
     )
-    try:
-        reaction = services.reaction_create(
-            column=column,
-            name=data["name"],
-            email=data["email"],
-            body=data["body"],
-            parent=data["parent"],
-            client_address=address,
-            admin_url=admin_url,
-        )
-    except services.DuplicateReaction:
-        return _duplicate(request, column)
-
-    if reaction.status == Reaction.Status.APPROVED:
-        messages.success(request, "Dank je wel! Je reactie is geplaatst.")
-    else:
-        # Spam is kept from the reader too: to them it simply waits.
-        own = [*request.session.get(OWN_REACTIONS_KEY, []), reaction.pk][-20:]
-        request.session[OWN_REACTIONS_KEY] = own
-        messages.info(
-            request,
-            "Dank je wel! Je reactie wacht op goedkeuring; "
-            "zodra de redactie hem heeft bekeken, staat hij hier voor iedereen.",
-        )
-    response = redirect(f"{column.get_absolute_url()}#reactie-{reaction.pk}")
-    _remember_reader(request, response, data)
+    match outcome.result:
+        case services.Result.TOO_OFTEN:
+            return render_column_page(
+                request, column, form=form, status=429, notice=outcome.message
+            )
+        case services.Result.DUPLICATE:
+            request.session[NOTICE_KEY] = DUPLICATE_NOTICE
+            return redirect(f"{column.get_absolute_url()}#reageer")
+        case services.Result.PUBLISHED:
+            messages.success(request, "Dank je wel! Je reactie is geplaatst.")
+        case services.Result.WAITING:
+            own = [*request.session.get(OWN_REACTIONS_KEY, []), outcome.reaction.pk][-20:]
+            request.session[OWN_REACTIONS_KEY] = own
+            messages.info(
+                request,
+                "Dank je wel! Je reactie wacht op goedkeuring; "
+                "zodra de redactie hem heeft bekeken, staat hij hier voor iedereen.",
+            )
+    response = redirect(outcome.reaction.get_absolute_url())
+    _remember_reader(request, response, form.cleaned_data)
     return response
-
-
-def _duplicate(request, column):
-    request.session[NOTICE_KEY] = DUPLICATE_NOTICE
-    return redirect(f"{column.get_absolute_url()}#reageer")
-
-
-def _flood_refusal(address, email):
-    """A Dutch message when this address or e-mail address reacts too often, else None."""
-    interval = settings.REACTIONS_MIN_INTERVAL
-    per_hour = settings.REACTIONS_PER_HOUR
-    for scope, identity in [("reaction-address", address), ("reaction-email", email.lower())]:
-        if not clients.allow_once_per(f"{scope}-interval", identity, interval):
-            seconds = "1 seconde" if interval == 1 else f"{interval} seconden"
-            return (
-                f"Je reageert snel achter elkaar. Wacht {seconds} en "
-                "verstuur je reactie dan opnieuw; je tekst staat er nog."
-            )
-        if not clients.allow_count(f"{scope}-hour", identity, per_hour, 3600):
-            return (
-                f"Je hebt het afgelopen uur al {per_hour} keer gereageerd; meer kan niet. "
-                "Probeer het later opnieuw."
-            )
-    return None
 
 
 def _remember_reader(request, response, data):

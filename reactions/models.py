@@ -27,6 +27,11 @@ def normalise_email(email):
     return email.strip().lower()
 
 
+def normalise_name(name):
+    """A name as compared with another: spacing and case don't count."""
+    return " ".join(name.split()).casefold()
+
+
 def text_digest(text):
     """A fingerprint of a text for spotting duplicates; whitespace and case don't count."""
     normalised = " ".join(text.split()).casefold()
@@ -162,7 +167,12 @@ class Reaction(models.Model):
         HELD_WORD = "held_word", "Woord of zinsdeel dat op controle wacht"
         LINK = "link", "Bevat een link"
         FIRST = "first", "Nog geen goedgekeurde reactie van dit e-mailadres"
-        KNOWN = "known", "E-mailadres met een eerder goedgekeurde reactie"
+        OTHER_NAME = "other_name", "Bekend e-mailadres, maar onder een andere naam"
+        OTHER_BROWSER = (
+            "other_browser",
+            "Bekende naam en e-mailadres, maar uit een onbekende browser",
+        )
+        KNOWN = "known", "Bekende lezer, herkend aan de eigen browser"
         TRUSTED = "trusted", "Vertrouwd e-mailadres"
         EDITOR = "editor", "Geschreven door de redactie"
 

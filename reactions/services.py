@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from ops import clients, pagecache
 
@@ -22,6 +23,7 @@ from .models import (
     TrustedAddress,
     client_hash,
     normalise_email,
+    normalise_name,
     text_digest,
 )
 from .plaintext import contains_link
@@ -40,6 +42,35 @@ class Sender:
     """Who sends a reaction, as their request shows it."""
 
     address: str  # the client address (ops.clients.client_address)
+    # From the browser's known-reader cookie (signed, checked for age): what
+    # known_reader_proof() gave for the reader's e-mail address; "" without one.
+    known_reader: str = ""
+    # The reactions this browser session posted that had to wait.
+    own_reactions: tuple[int, ...] = ()
+
+
+def known_reader_proof(email):
+    """What the known-reader cookie holds for `email`: a keyed hash, so the cookie
+    shows nobody the address and nobody can make one for an address without the
+    site's secret key."""
+    email = normalise_email(email)
+    return salted_hmac("reactions.known-reader.email", email, algorithm="sha256").hexdigest()
+
+
+def proves_known_reader(*, client, email):
+    """Whether the browser `client` shows it belongs to whoever wrote an approved
+    reaction with this e-mail address: its known-reader cookie is for this address,
+    or its session posted a reaction with this address that has been approved."""
+    if client.known_reader and constant_time_compare(
+        client.known_reader, known_reader_proof(email)
+    ):
+        return True
+    return (
+        bool(client.own_reactions)
+        and Reaction.objects.approved()
+        .filter(pk__in=client.own_reactions, email=normalise_email(email))
+        .exists()
+    )
 
 
 class Result(StrEnum):
@@ -54,6 +85,8 @@ class Outcome:
     result: Result
     reaction: Reaction | None = None  # when stored
     message: str = ""  # for the reader, when refused
+    # When the browser proved its reader known: what its known-reader cookie keeps.
+    known_reader: str = ""
 
 
 def submit(*, column, data, client, review_url="") -> Outcome:
@@ -67,6 +100,7 @@ def submit(*, column, data, client, review_url="") -> Outcome:
     refusal = flood_refusal(address=client.address, email=data["email"])
     if refusal:
         return Outcome(Result.TOO_OFTEN, message=refusal)
+    known = proves_known_reader(client=client, email=data["email"])
     try:
         reaction = reaction_create(
             column=column,
@@ -75,12 +109,16 @@ def submit(*, column, data, client, review_url="") -> Outcome:
             body=data["body"],
             parent=data["parent"],
             client_address=client.address,
+            known_reader=known,
             admin_url=review_url,
         )
     except DuplicateReaction:
         return Outcome(Result.DUPLICATE)
-    published = reaction.status == Reaction.Status.APPROVED
-    return Outcome(Result.PUBLISHED if published else Result.WAITING, reaction)
+    return Outcome(
+        Result.PUBLISHED if reaction.status == Reaction.Status.APPROVED else Result.WAITING,
+        reaction,
+        known_reader=known_reader_proof(data["email"]) if known else "",
+    )
 
 
 def flood_refusal(*, address, email):
@@ -103,10 +141,12 @@ def flood_refusal(*, address, email):
     return ""
 
 
-def moderation_verdict(*, email, body):
+def moderation_verdict(*, name, email, body, known_reader=False):
     """(status, reason, detail) for a reader's reaction, by the rules in order:
-    a blocked word is spam; a trusted address is published; a held word, a link,
-    or an address without an approved reaction waits; otherwise it is published."""
+    a blocked word is spam; a trusted address is published; a held word or a link
+    waits; then it is published only from a known reader: the same name and e-mail
+    address as an approved reaction, from a browser that proves it is theirs
+    (`known_reader`, see proves_known_reader)."""
     word = ModerationWord.objects.first_match(body)
     if word is not None and word.action == ModerationWord.Action.BLOCK:
         return Reaction.Status.SPAM, Reaction.Reason.BLOCKED_WORD, word.phrase
@@ -117,8 +157,19 @@ def moderation_verdict(*, email, body):
         return Reaction.Status.PENDING, Reaction.Reason.HELD_WORD, word.phrase
     if contains_link(body):
         return Reaction.Status.PENDING, Reaction.Reason.LINK, ""
-    if not Reaction.objects.approved().filter(email=email).exists():
+    names = set(
+        Reaction.objects.approved()
+        .filter(email=email)
+        .order_by()
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    if not names:
         return Reaction.Status.PENDING, Reaction.Reason.FIRST, ""
+    if normalise_name(name) not in {normalise_name(known) for known in names}:
+        return Reaction.Status.PENDING, Reaction.Reason.OTHER_NAME, ""
+    if not known_reader:
+        return Reaction.Status.PENDING, Reaction.Reason.OTHER_BROWSER, ""
     return Reaction.Status.APPROVED, Reaction.Reason.KNOWN, ""
 
 
@@ -132,11 +183,21 @@ def reaction_is_duplicate(*, column, client_address, body):
 
 
 def reaction_create(
-    *, column, name, email, body, parent=None, client_address="", admin_url=""
+    *,
+    column,
+    name,
+    email,
+    body,
+    parent=None,
+    client_address="",
+    known_reader=False,
+    admin_url="",
 ) -> Reaction:
     """Store a reader's reaction with the status the moderation rules give it.
     Raises DuplicateReaction when this address sent this text here before."""
-    status, reason, detail = moderation_verdict(email=email, body=body)
+    status, reason, detail = moderation_verdict(
+        name=name, email=email, body=body, known_reader=known_reader
+    )
     reaction = Reaction(
         column=column,
         parent=parent,

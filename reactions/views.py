@@ -23,6 +23,11 @@ logger = logging.getLogger(__name__)
 REMEMBER_COOKIE = "kb_reageerder"
 REMEMBER_SALT = "articles.reactions.remember"
 REMEMBER_MAX_AGE = 365 * 24 * 3600
+# Proof that this browser's reader wrote an approved reaction (see docs/reactions.md):
+# a keyed hash of their e-mail address, signed with the time it was set.
+KNOWN_READER_COOKIE = "kb_bekend"
+KNOWN_READER_SALT = "reactions.known-reader"
+KNOWN_READER_MAX_AGE = 365 * 24 * 3600
 # Ids of the reactions this browser session posted that are not (yet) public.
 OWN_REACTIONS_KEY = "own_reactions"
 # A notice for the reader shown once at the form after a redirect (session).
@@ -117,7 +122,7 @@ def reaction_create(request, slug):
     outcome = services.submit(
         column=column,
         data=form.cleaned_data,
-        client=services.Sender(address=clients.client_address(request)),
+        client=_sender(request),
         review_url=request.build_absolute_uri(
             reverse("admin:reactions_reaction_changelist") + "?status__exact=pending"
         ),
@@ -142,7 +147,30 @@ def reaction_create(request, slug):
             )
     response = redirect(outcome.reaction.get_absolute_url())
     _remember_reader(request, response, form.cleaned_data)
+    if outcome.known_reader:
+        response.set_signed_cookie(
+            KNOWN_READER_COOKIE,
+            outcome.known_reader,
+            salt=KNOWN_READER_SALT,
+            max_age=KNOWN_READER_MAX_AGE,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
     return response
+
+
+def _sender(request):
+    return services.Sender(
+        address=clients.client_address(request),
+        known_reader=request.get_signed_cookie(
+            KNOWN_READER_COOKIE,
+            default="",
+            salt=KNOWN_READER_SALT,
+            max_age=KNOWN_READER_MAX_AGE,
+        ),
+        own_reactions=tuple(request.session.get(OWN_REACTIONS_KEY, [])),
+    )
 
 
 def _remember_reader(request, response, data):

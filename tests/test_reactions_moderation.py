@@ -40,8 +40,12 @@ def words(db):
 
 
 @pytest.fixture
-def known_reader(reaction_factory):
-    return reaction_factory(email="anna@example.nl")
+def known_reader(column_factory, post_reaction):
+    """Anna de Vries (post_reaction's reader) in her own browser (`client`): her
+    first reaction, sent from it, was approved."""
+    post_reaction(column_factory(), body="Mijn eerste reactie.")
+    Reaction.objects.update(status=Reaction.Status.APPROVED)
+    mail.outbox.clear()  # the moderators' e-mail about that first reaction
 
 
 @pytest.mark.parametrize(

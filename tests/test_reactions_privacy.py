@@ -110,7 +110,14 @@ def test_privacy_page_says_what_is_stored_and_how_long(client, db, settings):
     response = client.get("/privacy/")
     assertContains(response, 'href="mailto:redactie@kennisbank.nl"')
     assertContains(response, "<h1>Privacyverklaring</h1>", html=False)
-    for text in ["e-mailadres", "publiceren we nooit", "30 dagen", "Anoniem", "cookie"]:
+    for text in [
+        "e-mailadres",
+        "publiceren we nooit",
+        "30 dagen",
+        "Anoniem",
+        "cookie",
+        "versleutelde vingerafdruk van je e-mailadres",
+    ]:
         assertContains(response, text)
 
 

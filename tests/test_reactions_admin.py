@@ -19,6 +19,12 @@ def _page_cache_on(settings):
     settings.PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The editor logs in with force_login: hashing the password need not be slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def client():
     """An anonymous reader."""
@@ -85,12 +91,8 @@ def run_action(editor_client, action, reactions):
     )
 
 
-def test_bulk_approve_spam_and_remove(editor_client, editor, reaction_factory, client):
-    waiting = reaction_factory.create_batch(3, status="pending")
-    column = waiting[0].column
-    for reaction in waiting:
-        reaction.column = column
-        reaction.save()
+def test_bulk_approve_spam_and_remove(editor_client, editor, column, reaction_factory, client):
+    waiting = reaction_factory.create_batch(3, column=column, status="pending")
 
     assert run_action(editor_client, "approve", waiting[:2]).status_code == 302
     assertContains(client.get(column.get_absolute_url()), "2 reacties")
@@ -187,6 +189,7 @@ def test_approve_and_trust_this_address(editor_client, reaction_factory):
     assert response.status_code == 302
 
     assert TrustedAddress.objects.filter(email="nieuw@example.nl").exists()
+    assert Reaction.objects.get(pk=first.pk).status == "approved"
     assert Reaction.objects.get(pk=other.pk).status == "approved"
     assert Reaction.objects.get(pk=stranger.pk).status == "pending"
 

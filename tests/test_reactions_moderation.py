@@ -3,7 +3,6 @@
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
 from reactions.models import ModerationWord, Reaction, TrustedAddress
@@ -93,7 +92,7 @@ def test_spam_looks_like_waiting_to_its_writer(words, column, post_reaction, cli
     response = post_reaction(column, body="casino casino", follow=True)
     assertContains(response, "Je reactie wacht op goedkeuring")
     assertContains(response, "casino casino")
-    assertContains(Client().get(column.get_absolute_url()), "Nog geen reacties")
+    assertContains(Browser().get(column.get_absolute_url()), "Nog geen reacties")
 
 
 @pytest.mark.parametrize("trap", ["honeypot", "too fast"])
@@ -125,7 +124,7 @@ def test_the_shown_form_itself_is_too_fast_to_send_back_at_once(client, column):
 
 
 def test_csrf_is_required(column):
-    browser = Client(enforce_csrf_checks=True)
+    browser = Browser(enforce_csrf_checks=True)
     response = browser.post(
         f"/columns/{column.slug}/reageren/",
         {

@@ -109,11 +109,11 @@ def reaction_create(request, slug):
     column = get_object_or_404(Column.objects.published().with_related(), slug=slug)
     if request.method != "POST":
         return redirect(f"{column.get_absolute_url()}#reageer")
-    if not column.reactions_open:
-        return render_column_page(
-            request, column, status=403, notice="Reageren is gesloten bij deze column."
-        )
     form = ReactionForm(request.POST, column=column)
+    if not column.reactions_open:
+        # Closed while the reader wrote: the page shows them what they wrote.
+        notice = "Reageren is gesloten bij deze column."
+        return render_column_page(request, column, form=form, status=403, notice=notice)
     if not form.is_valid():
         if form.robot:
             logger.info("Reaction refused on %s: %s", column.slug, form.robot)

@@ -217,9 +217,11 @@ def test_an_editor_closes_reactions_on_a_column(client, column, post_reaction):
     assertContains(page, "Reageren is gesloten")
     assertNotContains(page, "Geef een reactie")
 
-    response = post_reaction(column)
+    response = post_reaction(column, body="Wat ik net\nhad geschreven.")
     assert response.status_code == 403
-    assertContains(response, "Reageren is gesloten", status_code=403)
+    assertContains(response, "Reageren is gesloten bij deze column.", status_code=403)
+    # Closed while they wrote: what they wrote is still theirs to keep.
+    assertContains(response, "<p>Wat ik net<br>had geschreven.</p>", status_code=403)
     assert not Reaction.objects.exists()
 
 

@@ -7,9 +7,16 @@ import time
 from django.core import signing
 from django.test import Client, TestCase
 
+from ops import pagecache
 from reactions.forms import TOKEN_SALT
 
-PAGE_CACHE_SECONDS = 600  # as in production
+
+def page_cache_on(settings):
+    """The page cache on, as in production, from a generation of the test's own: pages
+    that earlier tests cached in this process (under a generation that a live-server
+    test committed, say) never answer for this one."""
+    settings.PAGE_CACHE_SECONDS = 600
+    pagecache.bump_generation()
 
 
 class Browser(Client):

@@ -9,14 +9,15 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from reactions.models import ModerationWord, Reaction, TrustedAddress
 
-from .reactions import PAGE_CACHE_SECONDS, Browser
+from .reactions import Browser, page_cache_on
 
 CHANGELIST = "/admin/reactions/reaction/"
 
 
 @pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
+def _page_cache_on(db, settings):
+    """As in production: readers without a session get pages from the page cache."""
+    page_cache_on(settings)
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from reactions.models import ModerationWord, Reaction, TrustedAddress
 
-from .reactions import PAGE_CACHE_SECONDS, Browser, form_token, shown_token
+from .reactions import Browser, form_token, page_cache_on, shown_token
 
 
 @pytest.fixture(autouse=True)
@@ -20,9 +20,9 @@ def _fresh_limits(db, settings):
 
 
 @pytest.fixture(autouse=True)
-def _page_cache_on(settings):
+def _page_cache_on(db, settings):
     """As in production: readers without a session get pages from the page cache."""
-    settings.PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
+    page_cache_on(settings)
 
 
 @pytest.fixture

@@ -10,15 +10,15 @@ from pytest_django.asserts import assertContains
 from reactions.forms import TOKEN_SALT
 from reactions.models import ModerationWord, Reaction
 
-from .reactions import PAGE_CACHE_SECONDS, Browser, post_reaction
+from .reactions import Browser, page_cache_on, post_reaction
 
 FORM_TOKEN = re.compile(r'name="token" value="([^"]+)"')
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 
 
 @pytest.fixture(autouse=True)
-def page_cache_on(settings, db):
-    settings.PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
+def _page_cache_on(settings, db):
+    page_cache_on(settings)
     settings.REACTIONS_MIN_FORM_SECONDS = 0
 
 

@@ -13,7 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from reactions.models import Reaction, TrustedAddress
 
-from .reactions import PAGE_CACHE_SECONDS, Browser
+from .reactions import Browser, page_cache_on
 
 
 @pytest.fixture(autouse=True)
@@ -24,9 +24,9 @@ def _fresh_limits(db, settings):
 
 
 @pytest.fixture(autouse=True)
-def _page_cache_on(settings):
+def _page_cache_on(db, settings):
     """As in production: readers without a session get pages from the page cache."""
-    settings.PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
+    page_cache_on(settings)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from reactions import services
 from reactions.models import Reaction, TrustedAddress
 from reactions.views import KNOWN_READER_COOKIE
 
-from .reactions import PAGE_CACHE_SECONDS, Browser, post_reaction, shown_token
+from .reactions import Browser, page_cache_on, post_reaction, shown_token
 
 ANNA = {"name": "Anna de Vries", "email": "anna@example.nl"}
 
@@ -19,7 +19,7 @@ ANNA = {"name": "Anna de Vries", "email": "anna@example.nl"}
 @pytest.fixture(autouse=True)
 def _as_in_production(db, settings):
     cache.clear()
-    settings.PAGE_CACHE_SECONDS = PAGE_CACHE_SECONDS
+    page_cache_on(settings)
     settings.REACTIONS_MIN_INTERVAL = 0
     settings.REACTIONS_PER_HOUR = 0
     settings.REACTIONS_MODERATORS = []

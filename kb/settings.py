@@ -231,7 +231,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "redactie@local
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_NAMESPACES = ["articles", "search"]
 # Cookies that do not make a request personal (the CSRF cookie always counts as such).
-PAGE_CACHE_NEUTRAL_COOKIES = []
+# kb_bekend: a reader's proof for posting reactions (reactions.views); no page shows it.
+PAGE_CACHE_NEUTRAL_COOKIES = ["kb_bekend"]
 if CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("DJANGO_CACHE_MAX_ENTRIES", 20000)}
 

@@ -29,6 +29,14 @@ class ReactionAdminForm(forms.ModelForm):
         fields = ["name", "body", "status"]
 
 
+def counted_reactions(count):
+    return f"{count} reactie" if count == 1 else f"{count} reacties"
+
+
+def counted_addresses(count):
+    return f"{count} e-mailadres" if count == 1 else f"{count} e-mailadressen"
+
+
 PENDING_FIRST = Case(
     When(status=Reaction.Status.PENDING, then=Value(0)),
     default=Value(1),
@@ -119,7 +127,10 @@ class ReactionAdmin(admin.ModelAdmin):
 
     def _moderate(self, request, queryset, status, done):
         count = services.reactions_moderate(reactions=queryset, status=status, user=request.user)
-        self.message_user(request, f"{count} reactie(s) {done}.", messages.SUCCESS)
+        if count:
+            self.message_user(request, f"{counted_reactions(count)} {done}.", messages.SUCCESS)
+        else:
+            self.message_user(request, f"Geen reactie veranderd: ze waren al {done}.")
 
     @admin.action(description="Goedkeuren", permissions=["change"])
     def approve(self, request, queryset):
@@ -130,7 +141,7 @@ class ReactionAdmin(admin.ModelAdmin):
         count, emails = services.reactions_approve_and_trust(reactions=queryset, user=request.user)
         self.message_user(
             request,
-            f"{count} reactie(s) goedgekeurd; {len(emails)} e-mailadres(sen) vertrouwd.",
+            f"{counted_reactions(count)} goedgekeurd; {counted_addresses(len(emails))} vertrouwd.",
             messages.SUCCESS,
         )
 
@@ -165,7 +176,7 @@ class ReactionAdmin(admin.ModelAdmin):
         )
         self.message_user(
             request,
-            f"{count} reactie(s) van {len(emails)} e-mailadres(sen) geanonimiseerd.",
+            f"{counted_reactions(count)} van {counted_addresses(len(emails))} geanonimiseerd.",
             messages.SUCCESS,
         )
 

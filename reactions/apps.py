@@ -16,4 +16,4 @@ class ReactionsConfig(AppConfig):
 
         extensions.register_listing_annotation(with_approved_reaction_counts)
         extensions.register_column_page_part("reactions/column_part.html", column_page_context)
-        pagecache.invalidate_on_change(Reaction)
+        pagecache.invalidate_on_change(Reaction, when=Reaction.changes_public_pages)

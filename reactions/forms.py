@@ -20,6 +20,10 @@ EXPIRED_MESSAGE = (
 WRONG_COLUMN_MESSAGE = (
     "Dit formulier hoort bij een andere column. Je tekst staat er nog: verstuur hem opnieuw."
 )
+ROBOT_MESSAGE = (
+    "Je reactie is niet geplaatst: het formulier werd wel erg snel verstuurd. "
+    "Controleer je reactie en verstuur hem nog een keer."
+)
 
 
 @holes.register("reaction_form_token")
@@ -88,9 +92,8 @@ class ReactionForm(forms.Form):
         kwargs.setdefault("auto_id", "veld-%s")
         super().__init__(*args, **kwargs)
         self.column = column
-        self.trapped = False
-        self.too_fast = False
-        self.expired = False
+        # Why the form was taken for a robot's ("" when it was not), for the log.
+        self.robot = ""
 
     def clean_parent(self):
         """The reaction answered: an approved one under this column. A reply to a
@@ -112,8 +115,9 @@ class ReactionForm(forms.Form):
         return parent.parent or parent
 
     def clean(self):
+        """The form token must be this column's and not expired (else a fresh form,
+        the text kept); a filled honeypot or a form sent back too fast is a robot's."""
         cleaned = super().clean()
-        self.trapped = bool(cleaned.get("homepage"))
         try:
             payload = signing.loads(
                 self.data.get("token", ""),
@@ -125,15 +129,13 @@ class ReactionForm(forms.Form):
                 raise signing.SignatureExpired("The form was issued too long ago.")
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             # Expired, tampered with or missing: a fresh form, the text kept.
-            self.expired = True
             raise forms.ValidationError(EXPIRED_MESSAGE, code="expired") from None
         if column_pk != self.column.pk:
-            self.expired = True
             raise forms.ValidationError(WRONG_COLUMN_MESSAGE, code="wrong_column")
-        self.too_fast = time.time() - issued < settings.REACTIONS_MIN_FORM_SECONDS
+        if cleaned.get("homepage"):
+            self.robot = "honeypot filled"
+        elif time.time() - issued < settings.REACTIONS_MIN_FORM_SECONDS:
+            self.robot = "sent too fast"
+        if self.robot:
+            raise forms.ValidationError(ROBOT_MESSAGE, code="robot")
         return cleaned
-
-    @property
-    def rejected_as_robot(self):
-        """Honeypot filled or sent back too fast: refuse, store nothing."""
-        return self.trapped or self.too_fast

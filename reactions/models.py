@@ -20,9 +20,16 @@ from articles.models import Column
 
 from .plaintext import render_plain_text
 
+UNKNOWN = object()  # a status this instance does not know
+
 
 def normalise_email(email):
     return email.strip().lower()
+
+
+def normalise_name(name):
+    """A name as compared with another: spacing and case don't count."""
+    return " ".join(name.split()).casefold()
 
 
 def text_digest(text):
@@ -160,7 +167,12 @@ class Reaction(models.Model):
         HELD_WORD = "held_word", "Woord of zinsdeel dat op controle wacht"
         LINK = "link", "Bevat een link"
         FIRST = "first", "Nog geen goedgekeurde reactie van dit e-mailadres"
-        KNOWN = "known", "E-mailadres met een eerder goedgekeurde reactie"
+        OTHER_NAME = "other_name", "Bekend e-mailadres, maar onder een andere naam"
+        OTHER_BROWSER = (
+            "other_browser",
+            "Bekende naam en e-mailadres, maar uit een onbekende browser",
+        )
+        KNOWN = "known", "Bekende lezer, herkend aan de eigen browser"
         TRUSTED = "trusted", "Vertrouwd e-mailadres"
         EDITOR = "editor", "Geschreven door de redactie"
 
@@ -213,6 +225,11 @@ class Reaction(models.Model):
 
     objects = ReactionQuerySet.as_manager()
 
+    # The status the database has for this reaction, as far as this instance knows:
+    # set when it is loaded or saved; None before its first save. See
+    # `changes_public_pages`.
+    status_in_database = UNKNOWN
+
     class Meta:
         db_table = "articles_reaction"
         ordering = ["created_at", "pk"]
@@ -238,10 +255,33 @@ class Reaction(models.Model):
         self.email = normalise_email(self.email)
         self.body_html = render_plain_text(self.body)
         self.body_digest = text_digest(self.body) if self.body.strip() else ""
+        if self._state.adding:
+            self.status_in_database = None
         super().save(*args, **kwargs)
+        self.status_in_database = self.status
 
     def get_absolute_url(self):
         return f"{self.column.get_absolute_url()}#reactie-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        reaction = super().from_db(db, field_names, values, **kwargs)
+        reaction.status_in_database = (
+            UNKNOWN if "status" in reaction.get_deferred_fields() else reaction.status
+        )
+        return reaction
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or "status" in fields:
+            self.status_in_database = self.status
+
+    def changes_public_pages(self):
+        """Whether saving or deleting this reaction changes what readers see: only
+        when it is approved now, or was before (as far as this instance knows)."""
+        if self.status_in_database is UNKNOWN or "status" in self.get_deferred_fields():
+            return True
+        return self.Status.APPROVED in (self.status, self.status_in_database)
 
     def clean(self):
         if self.parent_id is not None:

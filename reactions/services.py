@@ -1,15 +1,21 @@
-"""Writes that touch several models: reader reactions and their moderation.
+"""Reader reactions and their moderation: what becomes of a reader's reaction
+(`submit`), and every other write.
 
 Small keyword-only functions; each validates with full_clean() before it saves.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from ops import clients, pagecache
 
 from .models import (
     ModerationWord,
@@ -17,6 +23,7 @@ from .models import (
     TrustedAddress,
     client_hash,
     normalise_email,
+    normalise_name,
     text_digest,
 )
 from .plaintext import contains_link
@@ -30,10 +37,116 @@ class DuplicateReaction(Exception):
     """The same text from the same address under the same column was stored before."""
 
 
-def moderation_verdict(*, email, body):
+@dataclass(frozen=True)
+class Sender:
+    """Who sends a reaction, as their request shows it."""
+
+    address: str  # the client address (ops.clients.client_address)
+    # From the browser's known-reader cookie (signed, checked for age): what
+    # known_reader_proof() gave for the reader's e-mail address; "" without one.
+    known_reader: str = ""
+    # The reactions this browser session posted that had to wait.
+    own_reactions: tuple[int, ...] = ()
+
+
+def known_reader_proof(email):
+    """What the known-reader cookie holds for `email`: a keyed hash, so the cookie
+    shows nobody the address and nobody can make one for an address without the
+    site's secret key."""
+    email = normalise_email(email)
+    return salted_hmac("reactions.known-reader.email", email, algorithm="sha256").hexdigest()
+
+
+def proves_known_reader(*, client, email):
+    """Whether the browser `client` shows it belongs to whoever wrote an approved
+    reaction with this e-mail address: its known-reader cookie is for this address,
+    or its session posted a reaction with this address that has been approved."""
+    if client.known_reader and constant_time_compare(
+        client.known_reader, known_reader_proof(email)
+    ):
+        return True
+    return (
+        bool(client.own_reactions)
+        and Reaction.objects.approved()
+        .filter(pk__in=client.own_reactions, email=normalise_email(email))
+        .exists()
+    )
+
+
+class Result(StrEnum):
+    PUBLISHED = "published"
+    WAITING = "waiting"  # for a moderator; spam looks the same to its writer
+    DUPLICATE = "duplicate"  # this text came from this address before: not stored again
+    TOO_OFTEN = "too_often"  # a flood limit: not stored
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: Result
+    reaction: Reaction | None = None  # when stored
+    message: str = ""  # for the reader, when refused
+    # When the browser proved its reader known: what its known-reader cookie keeps.
+    known_reader: str = ""
+
+
+def submit(*, column, data, client, review_url="") -> Outcome:
+    """A reader's reaction, as the form cleaned it (`data`: name, email, body,
+    parent), from `client` (a Sender): refused when its sender reacts too often,
+    not stored again when it is a duplicate, else stored with the status the
+    moderation rules give it. Moderators are told where to review a waiting one
+    (`review_url`)."""
+    if reaction_is_duplicate(column=column, client_address=client.address, body=data["body"]):
+        return Outcome(Result.DUPLICATE)
+    refusal = flood_refusal(address=client.address, email=data["email"])
+    if refusal:
+        return Outcome(Result.TOO_OFTEN, message=refusal)
+    known = proves_known_reader(client=client, email=data["email"])
+    try:
+        reaction = reaction_create(
+            column=column,
+            name=data["name"],
+            email=data["email"],
+            body=data["body"],
+            parent=data["parent"],
+            client_address=client.address,
+            known_reader=known,
+            admin_url=review_url,
+        )
+    except DuplicateReaction:
+        return Outcome(Result.DUPLICATE)
+    return Outcome(
+        Result.PUBLISHED if reaction.status == Reaction.Status.APPROVED else Result.WAITING,
+        reaction,
+        known_reader=known_reader_proof(data["email"]) if known else "",
+    )
+
+
+def flood_refusal(*, address, email):
+    """A Dutch message when this address or e-mail address reacts too often, else "".
+    Counted in the shared cache, so every app server agrees."""
+    interval = settings.REACTIONS_MIN_INTERVAL
+    per_hour = settings.REACTIONS_PER_HOUR
+    for scope, identity in [("reaction-address", address), ("reaction-email", email.lower())]:
+        if not clients.allow_once_per(f"{scope}-interval", identity, interval):
+            seconds = "1 seconde" if interval == 1 else f"{interval} seconden"
+            return (
+                f"Je reageert snel achter elkaar. Wacht {seconds} en "
+                "verstuur je reactie dan opnieuw; je tekst staat er nog."
+            )
+        if not clients.allow_count(f"{scope}-hour", identity, per_hour, 3600):
+            return (
+                f"Je hebt het afgelopen uur al {per_hour} keer gereageerd; meer kan niet. "
+                "Probeer het later opnieuw."
+            )
+    return ""
+
+
+def moderation_verdict(*, name, email, body, known_reader=False):
     """(status, reason, detail) for a reader's reaction, by the rules in order:
-    a blocked word is spam; a trusted address is published; a held word, a link,
-    or an address without an approved reaction waits; otherwise it is published."""
+    a blocked word is spam; a trusted address is published; a held word or a link
+    waits; then it is published only from a known reader: the same name and e-mail
+    address as an approved reaction, from a browser that proves it is theirs
+    (`known_reader`, see proves_known_reader)."""
     word = ModerationWord.objects.first_match(body)
     if word is not None and word.action == ModerationWord.Action.BLOCK:
         return Reaction.Status.SPAM, Reaction.Reason.BLOCKED_WORD, word.phrase
@@ -44,8 +157,19 @@ def moderation_verdict(*, email, body):
         return Reaction.Status.PENDING, Reaction.Reason.HELD_WORD, word.phrase
     if contains_link(body):
         return Reaction.Status.PENDING, Reaction.Reason.LINK, ""
-    if not Reaction.objects.approved().filter(email=email).exists():
+    names = set(
+        Reaction.objects.approved()
+        .filter(email=email)
+        .order_by()
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    if not names:
         return Reaction.Status.PENDING, Reaction.Reason.FIRST, ""
+    if normalise_name(name) not in {normalise_name(known) for known in names}:
+        return Reaction.Status.PENDING, Reaction.Reason.OTHER_NAME, ""
+    if not known_reader:
+        return Reaction.Status.PENDING, Reaction.Reason.OTHER_BROWSER, ""
     return Reaction.Status.APPROVED, Reaction.Reason.KNOWN, ""
 
 
@@ -59,11 +183,21 @@ def reaction_is_duplicate(*, column, client_address, body):
 
 
 def reaction_create(
-    *, column, name, email, body, parent=None, client_address="", admin_url=""
+    *,
+    column,
+    name,
+    email,
+    body,
+    parent=None,
+    client_address="",
+    known_reader=False,
+    admin_url="",
 ) -> Reaction:
     """Store a reader's reaction with the status the moderation rules give it.
     Raises DuplicateReaction when this address sent this text here before."""
-    status, reason, detail = moderation_verdict(email=email, body=body)
+    status, reason, detail = moderation_verdict(
+        name=name, email=email, body=body, known_reader=known_reader
+    )
     reaction = Reaction(
         column=column,
         parent=parent,
@@ -131,12 +265,25 @@ def reaction_reply_by_editor(*, parent, user, body) -> Reaction:
 
 
 def reactions_moderate(*, reactions, status, user) -> int:
-    """Give `reactions` a new status; returns how many changed."""
-    return (
-        reactions.exclude(status=status)
-        .order_by()
-        .update(status=status, moderated_at=timezone.now(), moderated_by=user)
-    )
+    """Give `reactions` a new status in one UPDATE; returns how many changed.
+
+    An UPDATE sends no signals, so this refreshes the cached pages itself, once,
+    when the change commits, and only when readers see a difference: a reaction
+    is approved, or stops being approved."""
+    with transaction.atomic():
+        changing = dict(
+            Reaction.objects.filter(pk__in=reactions.values("pk"))
+            .exclude(status=status)
+            .select_for_update()
+            .values_list("pk", "status")
+        )
+        Reaction.objects.filter(pk__in=changing).update(
+            status=status, moderated_at=timezone.now(), moderated_by=user
+        )
+        approved = Reaction.Status.APPROVED
+        if changing and (status == approved or approved in changing.values()):
+            transaction.on_commit(pagecache.bump_generation)
+    return len(changing)
 
 
 def reactions_approve_and_trust(*, reactions, user):

@@ -4,7 +4,6 @@ posting a reaction (Post/Redirect/Get)."""
 import json
 import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.shortcuts import get_object_or_404, redirect
@@ -24,6 +23,11 @@ logger = logging.getLogger(__name__)
 REMEMBER_COOKIE = "kb_reageerder"
 REMEMBER_SALT = "articles.reactions.remember"
 REMEMBER_MAX_AGE = 365 * 24 * 3600
+# Proof that this browser's reader wrote an approved reaction (see docs/reactions.md):
+# a keyed hash of their e-mail address, signed with the time it was set.
+KNOWN_READER_COOKIE = "kb_bekend"
+KNOWN_READER_SALT = "reactions.known-reader"
+KNOWN_READER_MAX_AGE = 365 * 24 * 3600
 # Ids of the reactions this browser session posted that are not (yet) public.
 OWN_REACTIONS_KEY = "own_reactions"
 # A notice for the reader shown once at the form after a redirect (session).
@@ -99,91 +103,74 @@ def _own_pending_reactions(request, column):
 
 
 def reaction_create(request, slug):
-    """A reader posts a reaction (Post/Redirect/Get)."""
+    """A reader posts a reaction (Post/Redirect/Get): the form checks what they
+    typed, services.submit() decides what becomes of it, and the answer is a
+    redirect to it or the page with the form as they sent it."""
     column = get_object_or_404(Column.objects.published().with_related(), slug=slug)
     if request.method != "POST":
         return redirect(f"{column.get_absolute_url()}#reageer")
-    if not column.reactions_open:
-        return render_column_page(
-            request, column, status=403, notice="Reageren is gesloten bij deze column."
-        )
-
     form = ReactionForm(request.POST, column=column)
+    if not column.reactions_open:
+        # Closed while the reader wrote: the page shows them what they wrote.
+        notice = "Reageren is gesloten bij deze column."
+        return render_column_page(request, column, form=form, status=403, notice=notice)
     if not form.is_valid():
+        if form.robot:
+            logger.info("Reaction refused on %s: %s", column.slug, form.robot)
         return render_column_page(request, column, form=form, status=400)
-    if form.rejected_as_robot:
-        logger.info(
-            "Reaction refused on %s: %s",
-            column.slug,
-            "honeypot filled" if form.trapped else "sent too fast",
-        )
-        notice = (
-            "Je reactie is niet geplaatst: het formulier werd wel erg snel verstuurd. "
-            "Controleer je reactie en verstuur hem nog een keer."
-        )
-        return render_column_page(request, column, form=form, status=400, notice=notice)
 
-    data = form.cleaned_data
-    address = clients.client_address(request)
-    if services.reaction_is_duplicate(column=column, client_address=address, body=data["body"]):
-        return _duplicate(request, column)
-    refusal = _flood_refusal(address, data["email"])
-    if refusal:
-        return render_column_page(request, column, form=form, status=429, notice=refusal)
-
-    admin_url = request.build_absolute_uri(
-        reverse("admin:reactions_reaction_changelist") + "?status__exact=pending"
+    outcome = services.submit(
+        column=column,
+        data=form.cleaned_data,
+        client=_sender(request),
+        review_url=request.build_absolute_uri(
+            reverse("admin:reactions_reaction_changelist") + "?status__exact=pending"
+        ),
     )
-    try:
-        reaction = services.reaction_create(
-            column=column,
-            name=data["name"],
-            email=data["email"],
-            body=data["body"],
-            parent=data["parent"],
-            client_address=address,
-            admin_url=admin_url,
+    match outcome.result:
+        case services.Result.TOO_OFTEN:
+            return render_column_page(
+                request, column, form=form, status=429, notice=outcome.message
+            )
+        case services.Result.DUPLICATE:
+            request.session[NOTICE_KEY] = DUPLICATE_NOTICE
+            return redirect(f"{column.get_absolute_url()}#reageer")
+        case services.Result.PUBLISHED:
+            messages.success(request, "Dank je wel! Je reactie is geplaatst.")
+        case services.Result.WAITING:
+            own = [*request.session.get(OWN_REACTIONS_KEY, []), outcome.reaction.pk][-20:]
+            request.session[OWN_REACTIONS_KEY] = own
+            messages.info(
+                request,
+                "Dank je wel! Je reactie wacht op goedkeuring; "
+                "zodra de redactie hem heeft bekeken, staat hij hier voor iedereen.",
+            )
+    response = redirect(outcome.reaction.get_absolute_url())
+    _remember_reader(request, response, form.cleaned_data)
+    if outcome.known_reader:
+        response.set_signed_cookie(
+            KNOWN_READER_COOKIE,
+            outcome.known_reader,
+            salt=KNOWN_READER_SALT,
+            max_age=KNOWN_READER_MAX_AGE,
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
         )
-    except services.DuplicateReaction:
-        return _duplicate(request, column)
-
-    if reaction.status == Reaction.Status.APPROVED:
-        messages.success(request, "Dank je wel! Je reactie is geplaatst.")
-    else:
-        # Spam is kept from the reader too: to them it simply waits.
-        own = [*request.session.get(OWN_REACTIONS_KEY, []), reaction.pk][-20:]
-        request.session[OWN_REACTIONS_KEY] = own
-        messages.info(
-            request,
-            "Dank je wel! Je reactie wacht op goedkeuring; "
-            "zodra de redactie hem heeft bekeken, staat hij hier voor iedereen.",
-        )
-    response = redirect(f"{column.get_absolute_url()}#reactie-{reaction.pk}")
-    _remember_reader(request, response, data)
     return response
 
 
-def _duplicate(request, column):
-    request.session[NOTICE_KEY] = DUPLICATE_NOTICE
-    return redirect(f"{column.get_absolute_url()}#reageer")
-
-
-def _flood_refusal(address, email):
-    """A Dutch message when this address or e-mail address reacts too often, else None."""
-    interval = settings.REACTIONS_MIN_INTERVAL
-    per_hour = settings.REACTIONS_PER_HOUR
-    for scope, identity in [("reaction-address", address), ("reaction-email", email.lower())]:
-        if not clients.allow_once_per(f"{scope}-interval", identity, interval):
-            return (
-                f"Je reageert snel achter elkaar. Wacht {interval} seconden en "
-                "verstuur je reactie dan opnieuw; je tekst staat er nog."
-            )
-        if not clients.allow_count(f"{scope}-hour", identity, per_hour, 3600):
-            return (
-                f"Je hebt het afgelopen uur al {per_hour} keer gereageerd; meer kan niet. "
-                "Probeer het later opnieuw."
-            )
-    return None
+def _sender(request):
+    return services.Sender(
+        address=clients.client_address(request),
+        known_reader=request.get_signed_cookie(
+            KNOWN_READER_COOKIE,
+            default="",
+            salt=KNOWN_READER_SALT,
+            max_age=KNOWN_READER_MAX_AGE,
+        ),
+        own_reactions=tuple(request.session.get(OWN_REACTIONS_KEY, [])),
+    )
 
 
 def _remember_reader(request, response, data):

@@ -1,13 +1,42 @@
-"""Moderating reactions in the admin."""
+"""Moderating reactions in the admin; readers get the column page through the page
+cache, as in production."""
 
 import json
 
+import pytest
 from django.contrib.auth.models import Group
 from pytest_django.asserts import assertContains, assertNotContains
 
 from reactions.models import ModerationWord, Reaction, TrustedAddress
 
+from .reactions import Browser, page_cache_on
+
 CHANGELIST = "/admin/reactions/reaction/"
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(db, settings):
+    """As in production: readers without a session get pages from the page cache."""
+    page_cache_on(settings)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The editor logs in with force_login: hashing the password need not be slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def client():
+    """An anonymous reader."""
+    return Browser()
+
+
+@pytest.fixture
+def editor_client(editor):
+    browser = Browser()
+    browser.force_login(editor)
+    return browser
 
 
 def test_redactie_may_moderate_reactions_and_keep_the_word_lists(db):
@@ -63,12 +92,8 @@ def run_action(editor_client, action, reactions):
     )
 
 
-def test_bulk_approve_spam_and_remove(editor_client, editor, reaction_factory, client):
-    waiting = reaction_factory.create_batch(3, status="pending")
-    column = waiting[0].column
-    for reaction in waiting:
-        reaction.column = column
-        reaction.save()
+def test_bulk_approve_spam_and_remove(editor_client, editor, column, reaction_factory, client):
+    waiting = reaction_factory.create_batch(3, column=column, status="pending")
 
     assert run_action(editor_client, "approve", waiting[:2]).status_code == 302
     assertContains(client.get(column.get_absolute_url()), "2 reacties")
@@ -81,6 +106,81 @@ def test_bulk_approve_spam_and_remove(editor_client, editor, reaction_factory, c
     assertContains(client.get(column.get_absolute_url()), "1 reactie<")
 
 
+def readers_see(column, readers, *, shown=(), hidden=(), heading):
+    """Every reader gets the column page through the page cache and sees what a
+    reader should."""
+    for reader in readers:
+        page = reader.get(column.get_absolute_url())
+        assert page["X-Page-Cache"] in ("hit", "miss")
+        assertContains(page, f'id="reacties-titel" class="section-title">{heading}</h2>')
+        for text in shown:
+            assertContains(page, text)
+        for text in hidden:
+            assertNotContains(page, text)
+
+
+@pytest.mark.parametrize(
+    ("action", "before", "after"),
+    [
+        ("approve", "pending", "approved"),
+        ("approve_and_trust", "spam", "approved"),
+        ("remove", "approved", "removed"),
+        ("mark_spam", "approved", "spam"),
+    ],
+)
+def test_bulk_moderation_shows_at_once_on_every_readers_cached_page(
+    editor_client, column, reaction_factory, action, before, after
+):
+    reaction_factory(column=column, body="Stond er al.")
+    moderated = reaction_factory(column=column, body="Wordt beoordeeld.", status=before)
+    first, second = Browser(), Browser()
+    assert first.get(column.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert second.get(column.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    assert run_action(editor_client, action, [moderated]).status_code == 302
+
+    assert Reaction.objects.get(pk=moderated.pk).status == after
+    if after == "approved":
+        readers_see(column, [first, second], shown=["Wordt beoordeeld."], heading="2 reacties")
+    else:
+        readers_see(column, [first, second], hidden=["Wordt beoordeeld."], heading="1 reactie")
+    assertContains(
+        Browser().get("/columns/"), "1 reactie<" if after != "approved" else "2 reacties"
+    )
+
+
+@pytest.mark.parametrize("action", ["mark_spam", "remove"])
+def test_moderating_what_readers_never_saw_keeps_the_cached_pages(
+    editor_client, column, reaction_factory, action
+):
+    reaction_factory(column=column, body="Stond er al.")
+    waiting = reaction_factory(column=column, body="Wacht nog.", status="pending")
+    reader = Browser()
+    reader.get(column.get_absolute_url())
+
+    run_action(editor_client, action, [waiting])
+
+    page = reader.get(column.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"
+    assertContains(page, "Stond er al.")
+
+
+def test_withdrawing_an_approval_on_the_change_page_shows_at_once(
+    editor_client, column, reaction_factory
+):
+    reaction = reaction_factory(column=column, name="Lezer Lotte", body="Was te zien.")
+    reader = Browser()
+    assertContains(reader.get(column.get_absolute_url()), "Was te zien.")
+
+    response = editor_client.post(
+        f"{CHANGELIST}{reaction.pk}/change/",
+        {"name": "Lezer Lotte", "body": "Was te zien.", "status": "spam", "reply": ""},
+    )
+    assert response.status_code == 302
+
+    readers_see(column, [reader, Browser()], hidden=["Was te zien."], heading="Reacties")
+
+
 def test_approve_and_trust_this_address(editor_client, reaction_factory):
     first = reaction_factory(email="nieuw@example.nl", status="pending")
     other = reaction_factory(email="nieuw@example.nl", status="pending")
@@ -90,8 +190,66 @@ def test_approve_and_trust_this_address(editor_client, reaction_factory):
     assert response.status_code == 302
 
     assert TrustedAddress.objects.filter(email="nieuw@example.nl").exists()
+    assert Reaction.objects.get(pk=first.pk).status == "approved"
     assert Reaction.objects.get(pk=other.pk).status == "approved"
     assert Reaction.objects.get(pk=stranger.pk).status == "pending"
+
+
+def action_messages(editor_client, action, reactions):
+    response = editor_client.post(
+        CHANGELIST,
+        {"action": action, "_selected_action": [r.pk for r in reactions]},
+        follow=True,
+    )
+    return [message.message for message in response.context["messages"]]
+
+
+@pytest.mark.parametrize(
+    ("action", "statuses", "message"),
+    [
+        ("approve", ["pending"], "1 reactie goedgekeurd."),
+        ("approve", ["pending", "spam", "approved"], "2 reacties goedgekeurd."),
+        ("approve", ["approved"], "Geen reactie veranderd: ze waren al goedgekeurd."),
+        ("mark_spam", ["pending", "approved"], "2 reacties als spam gemarkeerd."),
+        ("remove", ["approved"], "1 reactie verwijderd van de site."),
+    ],
+)
+def test_moderation_messages_count_in_proper_dutch(
+    editor_client, reaction_factory, action, statuses, message
+):
+    reactions = [reaction_factory(status=status) for status in statuses]
+    assert action_messages(editor_client, action, reactions) == [message]
+
+
+@pytest.mark.parametrize(
+    ("emails", "message"),
+    [
+        (["een@example.nl"], "1 reactie goedgekeurd; 1 e-mailadres vertrouwd."),
+        (
+            ["een@example.nl", "een@example.nl", "twee@example.nl"],
+            "3 reacties goedgekeurd; 2 e-mailadressen vertrouwd.",
+        ),
+    ],
+)
+def test_approve_and_trust_counts_in_proper_dutch(editor_client, reaction_factory, emails, message):
+    reactions = [reaction_factory(email=email, status="pending") for email in emails]
+    assert action_messages(editor_client, "approve_and_trust", reactions) == [message]
+
+
+@pytest.mark.parametrize(
+    ("emails", "message"),
+    [
+        (["een@example.nl"], "1 reactie van 1 e-mailadres geanonimiseerd."),
+        (
+            ["een@example.nl", "een@example.nl", "twee@example.nl"],
+            "3 reacties van 2 e-mailadressen geanonimiseerd.",
+        ),
+    ],
+)
+def test_anonymise_counts_in_proper_dutch(editor_client, reaction_factory, emails, message):
+    reactions = [reaction_factory(email=email) for email in emails]
+    selected = [reactions[0], reactions[-1]]  # every address, not every reaction
+    assert action_messages(editor_client, "anonymise_keep_text", selected) == [message]
 
 
 def test_an_editor_replies_from_the_admin_as_redactie(

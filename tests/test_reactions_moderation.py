@@ -3,12 +3,11 @@
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 
 from reactions.models import ModerationWord, Reaction, TrustedAddress
 
-from .reactions import form_token, shown_token
+from .reactions import Browser, form_token, page_cache_on, shown_token
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +19,18 @@ def _fresh_limits(db, settings):
     settings.REACTIONS_MODERATORS = ["moderator@kennisbank.nl"]
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_on(db, settings):
+    """As in production: readers without a session get pages from the page cache."""
+    page_cache_on(settings)
+
+
+@pytest.fixture
+def client():
+    """A reader's browser."""
+    return Browser()
+
+
 @pytest.fixture
 def words(db):
     ModerationWord.objects.create(phrase="goedkope pillen", action="block")
@@ -28,8 +39,12 @@ def words(db):
 
 
 @pytest.fixture
-def known_reader(reaction_factory):
-    return reaction_factory(email="anna@example.nl")
+def known_reader(column_factory, post_reaction):
+    """Anna de Vries (post_reaction's reader) in her own browser (`client`): her
+    first reaction, sent from it, was approved."""
+    post_reaction(column_factory(), body="Mijn eerste reactie.")
+    Reaction.objects.update(status=Reaction.Status.APPROVED)
+    mail.outbox.clear()  # the moderators' e-mail about that first reaction
 
 
 @pytest.mark.parametrize(
@@ -77,7 +92,7 @@ def test_spam_looks_like_waiting_to_its_writer(words, column, post_reaction, cli
     response = post_reaction(column, body="casino casino", follow=True)
     assertContains(response, "Je reactie wacht op goedkeuring")
     assertContains(response, "casino casino")
-    assertContains(Client().get(column.get_absolute_url()), "Nog geen reacties")
+    assertContains(Browser().get(column.get_absolute_url()), "Nog geen reacties")
 
 
 @pytest.mark.parametrize("trap", ["honeypot", "too fast"])
@@ -109,7 +124,7 @@ def test_the_shown_form_itself_is_too_fast_to_send_back_at_once(client, column):
 
 
 def test_csrf_is_required(column):
-    browser = Client(enforce_csrf_checks=True)
+    browser = Browser(enforce_csrf_checks=True)
     response = browser.post(
         f"/columns/{column.slug}/reageren/",
         {
@@ -132,6 +147,15 @@ def test_one_reaction_per_interval_per_address(column, post_reaction, settings):
     assertContains(response, "Wacht 30 seconden", status_code=429)
     assertContains(response, "Tweede, meteen erna.", status_code=429)
     assert Reaction.objects.count() == 1
+
+
+def test_a_one_second_interval_is_said_in_the_singular(
+    column, post_reaction, settings, monkeypatch
+):
+    settings.REACTIONS_MIN_INTERVAL = 1
+    monkeypatch.setattr("ops.clients.allow_once_per", lambda scope, identity, seconds: False)
+    response = post_reaction(column)
+    assertContains(response, "Wacht 1 seconde en verstuur", status_code=429)
 
 
 def test_one_reaction_per_interval_per_email_address_from_any_address(
@@ -229,11 +253,8 @@ def test_the_database_refuses_a_duplicate_that_slips_past_the_check(column):
         )
 
 
-def test_moderators_get_an_email_without_the_readers_text(
-    column, post_reaction, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        post_reaction(column, name="Geheime Naam", body="Heel persoonlijke tekst.")
+def test_moderators_get_an_email_without_the_readers_text(column, post_reaction):
+    post_reaction(column, name="Geheime Naam", body="Heel persoonlijke tekst.")
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -247,11 +268,10 @@ def test_moderators_get_an_email_without_the_readers_text(
 
 
 def test_no_email_for_a_published_reaction_or_without_moderators(
-    column, post_reaction, known_reader, settings, django_capture_on_commit_callbacks
+    column, post_reaction, known_reader, settings
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        post_reaction(column, body="Gewoon gepubliceerd.")
-        settings.REACTIONS_MODERATORS = []
-        post_reaction(column, email="nieuw@example.nl", body="Wacht, maar niemand te mailen.")
+    post_reaction(column, body="Gewoon gepubliceerd.")
+    settings.REACTIONS_MODERATORS = []
+    post_reaction(column, email="nieuw@example.nl", body="Wacht, maar niemand te mailen.")
     assert Reaction.objects.filter(status="pending").count() == 1
     assert not mail.outbox

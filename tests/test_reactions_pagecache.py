@@ -8,15 +8,17 @@ from django.test import Client
 from pytest_django.asserts import assertContains
 
 from reactions.forms import TOKEN_SALT
-from reactions.models import Reaction
+from reactions.models import ModerationWord, Reaction
+
+from .reactions import Browser, page_cache_on, post_reaction
 
 FORM_TOKEN = re.compile(r'name="token" value="([^"]+)"')
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 
 
 @pytest.fixture(autouse=True)
-def page_cache_on(settings, db):
-    settings.PAGE_CACHE_SECONDS = 600
+def _page_cache_on(settings, db):
+    page_cache_on(settings)
     settings.REACTIONS_MIN_FORM_SECONDS = 0
 
 
@@ -76,6 +78,24 @@ def test_an_approved_reaction_shows_at_once_on_a_cached_column_page(
     page = client.get(column.get_absolute_url())
     assert page["X-Page-Cache"] == "miss"
     assertContains(page, "Mooi stuk.")
+
+
+@pytest.mark.parametrize(
+    ("body", "status"), [("Een eerste reactie.", "pending"), ("Casino!", "spam")]
+)
+def test_a_reaction_nobody_else_sees_leaves_the_cached_pages_alone(column, body, status):
+    ModerationWord.objects.create(phrase="casino", action="block")
+    reader = Browser()
+    for url in [column.get_absolute_url(), "/columns/"]:
+        assert reader.get(url)["X-Page-Cache"] == "miss"
+
+    assert post_reaction(Browser(), column, body=body).status_code == 302
+
+    assert Reaction.objects.get().status == status
+    for url in [column.get_absolute_url(), "/columns/"]:
+        page = reader.get(url)
+        assert page["X-Page-Cache"] == "hit"
+        assert body not in page.content.decode()
 
 
 def test_readers_served_in_the_same_millisecond_get_different_form_tokens(

@@ -72,7 +72,7 @@ class LatestColumnsFeed(Feed):
 
 class ThemeFeed(LatestColumnsFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Theme, slug=slug)
+        return get_object_or_404(Theme.objects.visible_to(request.user), slug=slug)
 
     def title(self, obj):
         return f"{settings.SITE_NAME}: columns over {obj.name}"

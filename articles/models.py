@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -65,6 +65,22 @@ class ThemeQuerySet(models.QuerySet):
                 "themed_columns", filter=Q(themed_columns__content_object__in=published)
             )
         )
+
+    def with_visibility(self):
+        """Annotate `is_public`: a published column has the theme. Themes typed on a
+        draft or a scheduled column stay out of sight until that column appears."""
+        published = ThemedColumn.objects.filter(
+            tag=OuterRef("pk"), content_object__in=Column.objects.published()
+        )
+        return self.annotate(is_public=Exists(published))
+
+    def public(self):
+        """The themes the public may see: those with a published column."""
+        return self.with_visibility().filter(is_public=True)
+
+    def visible_to(self, user):
+        """Staff see every theme (`is_public` tells which readers see too)."""
+        return self.with_visibility() if user.is_staff else self.public()
 
 
 class Theme(TagBase):

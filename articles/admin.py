@@ -1,15 +1,46 @@
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import Case, Count, Value, When
+from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from . import extensions
 from .models import Author, Column, Theme
 
 
+class StateFilter(admin.SimpleListFilter):
+    """Concept, Gepland or Gepubliceerd: a scheduled column is not out yet."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Concept"), ("scheduled", "Gepland"), ("published", "Gepubliceerd")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "draft":
+                return queryset.filter(status=Column.Status.DRAFT)
+            case "scheduled":
+                return queryset.scheduled()
+            case "published":
+                return queryset.published()
+        return queryset
+
+
+# The state column sorts Concept, Gepland, Gepubliceerd.
+STATE_ORDER = Case(
+    When(status=Column.Status.DRAFT, then=Value(0)),
+    When(published_at__gt=Now(), then=Value(1)),
+    default=Value(2),
+)
+
+
 @admin.register(Column)
 class ColumnAdmin(admin.ModelAdmin):
-    list_display = ["title", "author", "status", "published_at", "theme_list", "updated_at"]
-    list_filter = ["status", "author", "themes", "published_at"]
+    list_display = ["title", "author", "state", "published_at", "theme_list", "updated_at"]
+    list_filter = [StateFilter, "author", "themes", "published_at"]
     list_select_related = ["author"]
     search_fields = ["title", "lead", "body", "author__name"]
     date_hierarchy = "published_at"
@@ -35,31 +66,66 @@ class ColumnAdmin(admin.ModelAdmin):
             return super().get_search_results(request, queryset, search_term)
         return found, False
 
+    @admin.display(description="status", ordering=STATE_ORDER)
+    def state(self, obj):
+        return obj.state
+
     @admin.display(description="thema's")
     def theme_list(self, obj):
         return ", ".join(theme.name for theme in obj.themes.all())
 
     @admin.action(description="Geselecteerde columns publiceren", permissions=["change"])
     def publish(self, request, queryset):
+        """Put the selected columns on the site now. A scheduled column appears now
+        instead of at its planned time; a column that was out before and was
+        withdrawn keeps its original date."""
         now = timezone.now()
-        count = 0
-        for column in queryset.exclude(status=Column.Status.PUBLISHED):
-            column.status = Column.Status.PUBLISHED
-            column.published_at = column.published_at or now
-            column.save()
-            count += 1
-        self.message_user(request, f"{count} column(s) gepubliceerd.", messages.SUCCESS)
+        selected = list(queryset)
+        waiting = [column for column in selected if not column.is_public]
+        with transaction.atomic():
+            for column in waiting:
+                column.status = Column.Status.PUBLISHED
+                if column.published_at is None or column.published_at > now:
+                    column.published_at = now
+                column.save()
+        if waiting:
+            message = ngettext(
+                "%(count)d column gepubliceerd.", "%(count)d columns gepubliceerd.", len(waiting)
+            )
+            self.message_user(request, message % {"count": len(waiting)}, messages.SUCCESS)
+        else:
+            message = ngettext(
+                "De geselecteerde column stond al op de site.",
+                "De geselecteerde columns stonden al op de site.",
+                len(selected),
+            )
+            self.message_user(request, message, messages.WARNING)
 
     @admin.action(
         description="Publicatie van geselecteerde columns intrekken", permissions=["change"]
     )
     def unpublish(self, request, queryset):
-        count = 0
-        for column in queryset.filter(status=Column.Status.PUBLISHED):
-            column.status = Column.Status.DRAFT
-            column.save()
-            count += 1
-        self.message_user(request, f"{count} column(s) teruggezet naar concept.", messages.SUCCESS)
+        """Back to Concept: published and scheduled columns alike."""
+        selected = list(queryset)
+        withdrawn = [column for column in selected if column.status == Column.Status.PUBLISHED]
+        with transaction.atomic():
+            for column in withdrawn:
+                column.status = Column.Status.DRAFT
+                column.save()
+        if withdrawn:
+            message = ngettext(
+                "%(count)d column teruggezet naar concept.",
+                "%(count)d columns teruggezet naar concept.",
+                len(withdrawn),
+            )
+            self.message_user(request, message % {"count": len(withdrawn)}, messages.SUCCESS)
+        else:
+            message = ngettext(
+                "De geselecteerde column was niet gepubliceerd of gepland.",
+                "De geselecteerde columns waren niet gepubliceerd of gepland.",
+                len(selected),
+            )
+            self.message_user(request, message, messages.WARNING)
 
 
 @admin.register(Author)

@@ -127,10 +127,13 @@ class ColumnQuerySet(models.QuerySet):
         """The one rule for what the public may see: published, and its time has come."""
         return self.filter(status=Column.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Planned columns: published, with a publication time still to come."""
+        return self.filter(status=Column.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def next_scheduled_at(self):
         """When the next planned column appears (None when none is planned)."""
-        planned = self.filter(status=Column.Status.PUBLISHED, published_at__gt=timezone.now())
-        return planned.aggregate(moment=Min("published_at"))["moment"]
+        return self.scheduled().aggregate(moment=Min("published_at"))["moment"]
 
     def visible_to(self, user):
         """Staff preview drafts and scheduled columns; everyone else sees published ones."""
@@ -263,6 +266,11 @@ class Column(models.Model):
     @property
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and not self.is_public
+
+    @property
+    def state(self):
+        """What an editor calls it: "Concept", "Gepland" or "Gepubliceerd"."""
+        return "Gepland" if self.is_scheduled else self.get_status_display()
 
     @property
     def reactions_close_at(self):

@@ -1,6 +1,11 @@
+from datetime import timedelta
+
+import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from articles.admin import ColumnAdmin
 from articles.models import Column
 
 from . import factories
@@ -34,7 +39,7 @@ def test_admin_search_and_filters(editor_client, seed):
     response = editor_client.get("/admin/articles/column/", {"q": "Marian"})
     assertContains(response, "Klanten komen altijd van rechts")
     assertNotContains(response, "Ga jij naar de klant?")
-    response = editor_client.get("/admin/articles/column/", {"status__exact": "draft"})
+    response = editor_client.get("/admin/articles/column/", {"status": "draft"})
     assertContains(response, "0 columns")
 
 
@@ -175,3 +180,123 @@ def test_editor_edits_a_theme_description(editor_client, client, seed):
     )
     assert response.status_code == 302
     assertContains(client.get("/themas/evenwaardigheid/"), "<em>en</em>")
+
+
+def changelist_states(response):
+    """{title: state} as the column changelist shows them."""
+    return {
+        column.title: response.context["cl"].model_admin.state(column)
+        for column in response.context["cl"].result_list
+    }
+
+
+def test_the_column_list_shows_scheduled_columns_as_planned(editor_client, column_factory):
+    column_factory(title="Al verschenen")
+    column_factory(title="Nog een concept", draft=True)
+    column_factory(title="Komt volgende week", scheduled=True)
+
+    response = editor_client.get("/admin/articles/column/")
+
+    assert changelist_states(response) == {
+        "Al verschenen": "Gepubliceerd",
+        "Nog een concept": "Concept",
+        "Komt volgende week": "Gepland",
+    }
+    assertContains(response, '<td class="field-state">Gepland</td>', html=True)
+
+
+@pytest.mark.parametrize(
+    ("state", "titles"),
+    [
+        ("draft", {"Nog een concept"}),
+        ("scheduled", {"Komt volgende week"}),
+        ("published", {"Al verschenen"}),
+    ],
+)
+def test_the_column_list_filters_on_state(editor_client, column_factory, state, titles):
+    column_factory(title="Al verschenen")
+    column_factory(title="Nog een concept", draft=True)
+    column_factory(title="Komt volgende week", scheduled=True)
+
+    response = editor_client.get("/admin/articles/column/", {"status": state})
+
+    assert {column.title for column in response.context["cl"].result_list} == titles
+    assertContains(response, f'href="?status={state}"')
+
+
+def run_action(editor_client, action, columns):
+    response = editor_client.post(
+        "/admin/articles/column/",
+        {"action": action, "_selected_action": [column.pk for column in columns]},
+        follow=True,
+    )
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_publishing_a_scheduled_column_publishes_it_now(editor_client, client, column_factory):
+    column = column_factory(title="Komt volgende week", scheduled=True)
+
+    messages = run_action(editor_client, "publish", [column])
+
+    column.refresh_from_db()
+    assert column.is_public
+    assert timezone.now() - column.published_at < timedelta(minutes=1)
+    assert messages == ["1 column gepubliceerd."]
+    assertContains(client.get("/"), "Komt volgende week")
+
+
+def test_publishing_keeps_the_date_of_a_column_that_was_published_before(
+    editor_client, column_factory
+):
+    earlier = timezone.now() - timedelta(days=400)
+    withdrawn = column_factory(draft=True, published_at=earlier)
+    new = column_factory(draft=True)
+
+    messages = run_action(editor_client, "publish", [withdrawn, new])
+
+    withdrawn.refresh_from_db()
+    new.refresh_from_db()
+    assert withdrawn.is_public and withdrawn.published_at == earlier
+    assert new.is_public and timezone.now() - new.published_at < timedelta(minutes=1)
+    assert messages == ["2 columns gepubliceerd."]
+
+
+def test_publishing_columns_that_are_out_already_says_so(editor_client, column_factory):
+    column = column_factory()
+
+    messages = run_action(editor_client, "publish", [column])
+
+    assert messages == ["De geselecteerde column stond al op de site."]
+
+
+def test_unpublishing_counts_in_dutch(editor_client, column_factory):
+    out, planned, draft = (
+        column_factory(),
+        column_factory(scheduled=True),
+        column_factory(draft=True),
+    )
+
+    assert run_action(editor_client, "unpublish", [out]) == ["1 column teruggezet naar concept."]
+    assert run_action(editor_client, "unpublish", [planned, draft, out]) == [
+        "1 column teruggezet naar concept."
+    ]
+    out.status = planned.status = Column.Status.PUBLISHED
+    out.save()
+    planned.save()
+    assert run_action(editor_client, "unpublish", [out, planned]) == [
+        "2 columns teruggezet naar concept."
+    ]
+    assert run_action(editor_client, "unpublish", [draft]) == [
+        "De geselecteerde column was niet gepubliceerd of gepland."
+    ]
+
+
+def test_the_column_list_sorts_on_state(editor_client, column_factory):
+    column_factory(title="Al verschenen")
+    column_factory(title="Komt volgende week", scheduled=True)
+    column_factory(title="Nog een concept", draft=True)
+    state = ColumnAdmin.list_display.index("state") + 1
+
+    response = editor_client.get("/admin/articles/column/", {"o": str(state)})
+
+    assert list(changelist_states(response).values()) == ["Concept", "Gepland", "Gepubliceerd"]

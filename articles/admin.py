@@ -1,8 +1,9 @@
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, Count, Q, Value, When
 from django.db.models.functions import Now
 from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import ngettext
 
 from . import extensions
@@ -27,6 +28,17 @@ class StateFilter(admin.SimpleListFilter):
             case "published":
                 return queryset.published()
         return queryset
+
+
+def matching_every_word(words, fields):
+    """Each word occurs in one of `fields` (case-insensitive), as the admin's search does."""
+    condition = Q()
+    for word in words:
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": word})
+        condition &= any_field
+    return condition
 
 
 # The state column sorts Concept, Gepland, Gepubliceerd.
@@ -132,8 +144,25 @@ class ColumnAdmin(admin.ModelAdmin):
 class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "role", "column_count"]
     ordering = ["name"]
-    search_fields = ["name", "role"]
+    search_fields = ["name", "role"]  # in this order: see get_search_results
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names first: the column form's author autocomplete (and the search box)
+        offers the authors whose name holds every typed word. Only when no name
+        does, the other fields (the role) are searched, so typing an organisation
+        still finds its author, but "Hen" never offers someone who is "coachend"."""
+        name_field, *other_fields = self.get_search_fields(request)
+        words = [
+            unescape_string_literal(word) if word[0] in "\"'" else word
+            for word in smart_split(search_term)
+        ]
+        if not words:
+            return queryset, False
+        by_name = queryset.filter(matching_every_word(words, [name_field]))
+        if by_name.exists() or not other_fields:
+            return by_name, False
+        return queryset.filter(matching_every_word(words, other_fields)), False
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(column_count=Count("columns"))

@@ -141,15 +141,6 @@ def test_add_form_prefills_slug_and_autocompletes_the_author(editor_client):
     assertContains(response, "admin-autocomplete")
 
 
-def test_author_autocomplete(editor_client, seed):
-    response = editor_client.get(
-        "/admin/autocomplete/",
-        {"term": "Snack", "app_label": "articles", "model_name": "column", "field_name": "author"},
-    )
-    assert response.status_code == 200
-    assert [r["text"] for r in response.json()["results"]] == ["Hen Snackers"]
-
-
 def test_view_on_site_links_to_the_column(editor_client, seed):
     column = Column.objects.get(slug="ga-jij-naar-de-klant")
     response = editor_client.get(f"/admin/articles/column/{column.pk}/change/")
@@ -300,3 +291,39 @@ def test_the_column_list_sorts_on_state(editor_client, column_factory):
     response = editor_client.get("/admin/articles/column/", {"o": str(state)})
 
     assert list(changelist_states(response).values()) == ["Concept", "Gepland", "Gepubliceerd"]
+
+
+def autocomplete_authors(editor_client, term):
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {"term": term, "app_label": "articles", "model_name": "column", "field_name": "author"},
+    )
+    assert response.status_code == 200
+    return [result["text"] for result in response.json()["results"]]
+
+
+@pytest.mark.parametrize(
+    ("term", "names"),
+    [
+        ("Hen", ["Hen Snackers"]),  # not Dirk Boersma, whose role says "coachend"
+        ("hen snack", ["Hen Snackers"]),
+        ("groothuis", ["Bart Groothuis"]),  # his name, not (also) his role
+        (
+            "r",
+            ["Aileen Nederlof", "Bart Groothuis", "Dirk Boersma", "Hen Snackers", "John Hermarij"],
+        ),
+    ],
+)
+def test_the_author_autocomplete_matches_names(editor_client, seed, term, names):
+    assert autocomplete_authors(editor_client, term) == names
+
+
+def test_the_author_autocomplete_falls_back_on_the_role_when_no_name_matches(editor_client, seed):
+    assert autocomplete_authors(editor_client, "coachend") == ["Dirk Boersma"]
+    assert autocomplete_authors(editor_client, "QNH Consulting") == ["Hen Snackers"]
+    assert autocomplete_authors(editor_client, "zeehond") == []
+
+
+def test_the_author_list_search_matches_names_first(editor_client, seed):
+    response = editor_client.get("/admin/articles/author/", {"q": "Hen"})
+    assert [author.name for author in response.context["cl"].result_list] == ["Hen Snackers"]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -106,6 +107,12 @@ class Theme(TagBase):
 
     def get_absolute_url(self):
         return reverse("articles:theme_detail", kwargs={"slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        """The address of a new theme in plain letters ("ideeën" becomes "ideeen"):
+        taggit keeps accents, which the site's <slug:…> addresses do not match."""
+        slug = slugify(tag)
+        return slug if i is None else f"{slug}_{i}"
 
 
 class ThemedColumn(TaggedItemBase):

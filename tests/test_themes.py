@@ -104,3 +104,14 @@ def test_a_theme_appears_when_its_first_column_is_published(client, editor_clien
 
     assert client.get("/themas/concept-thema/").status_code == 200
     assertContains(client.get("/themas/"), 'href="/themas/concept-thema/"')
+
+
+def test_a_theme_with_accents_gets_a_plain_address(client, column_factory):
+    column = column_factory()
+    column.themes.add("Ideeën over coöperatie")
+
+    theme = column.themes.get()
+    assert theme.name == "ideeën over coöperatie"
+    assert theme.slug == "ideeen-over-cooperatie"
+    assertContains(client.get("/themas/"), 'href="/themas/ideeen-over-cooperatie/"')
+    assertContains(client.get(theme.get_absolute_url()), "Ideeën over coöperatie")

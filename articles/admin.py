@@ -3,10 +3,11 @@ from django.db import transaction
 from django.db.models import Case, Count, Q, Value, When
 from django.db.models.functions import Now
 from django.utils import timezone
-from django.utils.text import smart_split, unescape_string_literal
+from django.utils.text import capfirst, smart_split, unescape_string_literal
 from django.utils.translation import ngettext
 
 from . import extensions
+from .forms import ThemeSelect, ThemesField
 from .models import Author, Column, Theme
 
 
@@ -69,6 +70,15 @@ class ColumnAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("themes")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "themes":
+            return ThemesField(
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+                widget=ThemeSelect(db_field, self.admin_site),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         """The site's search engine (see articles.extensions), over drafts and
@@ -175,6 +185,7 @@ class AuthorAdmin(admin.ModelAdmin):
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "featured", "column_count"]
+    ordering = ["name"]  # also for the column form's theme autocomplete
     list_editable = ["featured"]
     list_filter = ["featured"]
     search_fields = ["name"]

@@ -201,7 +201,7 @@ class Column(models.Model):
         "thema's",
         through=ThemedColumn,
         blank=True,
-        help_text="Kommagescheiden, in kleine letters.",
+        help_text="Kies bestaande thema’s, of typ een nieuw thema en druk op Enter.",
         ordering=["name"],
     )
     status = models.CharField(

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -6,7 +7,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from articles.admin import ColumnAdmin
-from articles.models import Column
+from articles.models import Column, Theme
 
 from . import factories
 
@@ -327,3 +328,93 @@ def test_the_author_autocomplete_falls_back_on_the_role_when_no_name_matches(edi
 def test_the_author_list_search_matches_names_first(editor_client, seed):
     response = editor_client.get("/admin/articles/author/", {"q": "Hen"})
     assert [author.name for author in response.context["cl"].result_list] == ["Hen Snackers"]
+
+
+def column_form(column, **changes):
+    """The change form of `column` as the browser sends it back."""
+    return {
+        "title": column.title,
+        "slug": column.slug,
+        "author": column.author.pk,
+        "lead": column.lead,
+        "body": column.body,
+        "themes": [theme.name for theme in column.themes.all()],
+        "status": column.status,
+        "published_at_0": "",
+        "published_at_1": "",
+        "source_name": "",
+        "source_url": "",
+        **changes,
+    }
+
+
+def test_the_theme_field_is_an_autocomplete_of_the_current_themes(editor_client, column_factory):
+    column = column_factory(themes=[factories.ThemeFactory(name="klant centraal", slug="kc")])
+    column.themes.add("dienstverlening")
+
+    response = editor_client.get(f"/admin/articles/column/{column.pk}/change/")
+
+    html = response.content.decode()
+    select = re.search(r"<select [^>]*name=\"themes\"[^>]*>(.*?)</select>", html, re.S)
+    assert select, "no select for the themes"
+    assert 'data-ajax--url="/admin/autocomplete/"' in select.group(0)
+    assert 'data-field-name="themes"' in select.group(0)
+    assert "multiple" in select.group(0)
+    assert re.findall(r'<option value="([^"]*)" selected>([^<]*)</option>', select.group(1)) == [
+        ("dienstverlening", "dienstverlening"),
+        ("klant centraal", "klant centraal"),
+    ]
+    assert "&quot;klant centraal&quot;" not in html
+    scripts = re.findall(r'<script src="/static/([^"]+)"', html)
+    select2 = next(name for name in scripts if "select2/select2.full" in name)
+    assert scripts.index(select2) < scripts.index("admin/js/jquery.init.js")
+    assert scripts.index("admin/js/jquery.init.js") < scripts.index("kb-admin/theme-field.js")
+
+
+def test_the_theme_autocomplete_offers_existing_themes(editor_client, seed):
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {"term": "klant", "app_label": "articles", "model_name": "column", "field_name": "themes"},
+    )
+
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == ["klant centraal"]
+
+
+def test_the_editor_picks_existing_themes_and_adds_a_new_one(editor_client, column_factory):
+    existing = factories.ThemeFactory(name="klant centraal", slug="klant-centraal")
+    column = column_factory()
+
+    response = editor_client.post(
+        f"/admin/articles/column/{column.pk}/change/",
+        column_form(column, themes=["klant centraal", "Nieuwe Werkvormen ", "KLANT CENTRAAL"]),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert [theme.name for theme in column.themes.all()] == ["klant centraal", "nieuwe werkvormen"]
+    assert column.themes.get(name="klant centraal") == existing
+    assert Theme.objects.get(name="nieuwe werkvormen").slug == "nieuwe-werkvormen"
+
+
+def test_removing_every_theme_leaves_none(editor_client, column):
+    response = editor_client.post(
+        f"/admin/articles/column/{column.pk}/change/", column_form(column, themes=[])
+    )
+
+    assert response.status_code == 302
+    assert not column.themes.exists()
+
+
+@pytest.mark.parametrize("name", ["!!!", "x" * 101])
+def test_an_impossible_theme_name_is_a_dutch_form_error(editor_client, column, name):
+    response = editor_client.post(
+        f"/admin/articles/column/{column.pk}/change/",
+        column_form(column, title="Mijn nieuwe titel", themes=["klant centraal", name]),
+    )
+
+    assert response.status_code == 200
+    assertContains(response, "errorlist")
+    assertContains(response, "thema")
+    assertContains(response, 'value="Mijn nieuwe titel"')  # nothing the editor typed is lost
+    column.refresh_from_db()
+    assert column.title != "Mijn nieuwe titel"

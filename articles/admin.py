@@ -31,6 +31,14 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ThemeFilter(admin.RelatedFieldListFilter):
+    """The themes, and "Zonder thema" for columns that have none (Django: "-")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = "Zonder thema"
+
+
 def matching_every_word(words, fields):
     """Each word occurs in one of `fields` (case-insensitive), as the admin's search does."""
     condition = Q()
@@ -53,7 +61,7 @@ STATE_ORDER = Case(
 @admin.register(Column)
 class ColumnAdmin(admin.ModelAdmin):
     list_display = ["title", "author", "state", "published_at", "theme_list", "updated_at"]
-    list_filter = [StateFilter, "author", "themes", "published_at"]
+    list_filter = [StateFilter, "author", ("themes", ThemeFilter), "published_at"]
     list_select_related = ["author"]
     search_fields = ["title", "lead", "body", "author__name"]
     date_hierarchy = "published_at"

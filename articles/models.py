@@ -128,6 +128,11 @@ class ThemedColumn(TaggedItemBase):
             ),
         ]
 
+    def __str__(self):
+        # The admin lists these under their column when it is deleted; taggit's
+        # "<column> tagged with <theme>" is half English.
+        return self.tag.name
+
 
 class ColumnQuerySet(models.QuerySet):
     def published(self):

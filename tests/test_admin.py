@@ -418,3 +418,13 @@ def test_an_impossible_theme_name_is_a_dutch_form_error(editor_client, column, n
     assertContains(response, 'value="Mijn nieuwe titel"')  # nothing the editor typed is lost
     column.refresh_from_db()
     assert column.title != "Mijn nieuwe titel"
+
+
+def test_the_column_list_filters_columns_without_a_theme(editor_client, column_factory, theme):
+    column_factory(title="Met thema", themes=[theme])
+    column_factory(title="Zonder")
+
+    response = editor_client.get("/admin/articles/column/")
+    assertContains(response, '<a href="?themes__isnull=True">Zonder thema</a>', html=True)
+    response = editor_client.get("/admin/articles/column/", {"themes__isnull": "True"})
+    assert [column.title for column in response.context["cl"].result_list] == ["Zonder"]

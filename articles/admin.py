@@ -192,7 +192,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "featured", "column_count"]
+    list_display = ["name", "slug", "featured", "column_count", "on_site"]
     ordering = ["name"]  # also for the column form's theme autocomplete
     list_editable = ["featured"]
     list_filter = ["featured"]
@@ -200,8 +200,14 @@ class ThemeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(column_count=Count("themed_columns"))
+        queryset = super().get_queryset(request).with_visibility()
+        return queryset.annotate(column_count=Count("themed_columns"))
 
     @admin.display(description="columns", ordering="column_count")
     def column_count(self, obj):
         return obj.column_count
+
+    @admin.display(description="op de site", ordering="is_public")
+    def on_site(self, obj):
+        """Readers see a theme once a published column has it (Theme.objects.public())."""
+        return "ja" if obj.is_public else "nee"

@@ -148,13 +148,33 @@ def test_view_on_site_links_to_the_column(editor_client, seed):
     assertContains(response, "/admin/r/")
 
 
-def test_author_and_theme_admins_show_column_counts(editor_client, seed):
+def test_author_and_theme_admins_count_every_column_and_say_what_readers_see(
+    editor_client, column_factory
+):
+    writer = factories.AuthorFactory(name="Schrijver")
+    factories.AuthorFactory(name="Rust")
+    open_theme = factories.ThemeFactory(name="open")
+    hidden = factories.ThemeFactory(name="verborgen")
+    factories.ThemeFactory(name="ongebruikt")
+    column_factory(author=writer, themes=[open_theme])
+    column_factory(author=writer, draft=True, themes=[open_theme, hidden])
+    column_factory(author=writer, scheduled=True, themes=[hidden])
+
     response = editor_client.get("/admin/articles/author/")
-    assertContains(response, "John Hermarij")
-    assert response.context["cl"].result_list[0].column_count >= 1
+    assert {a.name: a.column_count for a in response.context["cl"].result_list} == {
+        "Rust": 0,
+        "Schrijver": 3,
+    }
+
     response = editor_client.get("/admin/articles/theme/")
-    assertContains(response, "klant centraal")
-    assert all(theme.column_count >= 0 for theme in response.context["cl"].result_list)
+    themes = response.context["cl"].result_list
+    admin_view = response.context["cl"].model_admin
+    assert {t.name: (t.column_count, admin_view.on_site(t)) for t in themes} == {
+        "ongebruikt": (0, "nee"),
+        "open": (2, "ja"),
+        "verborgen": (2, "nee"),
+    }
+    assertContains(response, '<td class="field-on_site">nee</td>', count=2, html=True)
 
 
 def test_editor_edits_a_theme_description(editor_client, client, seed):

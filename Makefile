@@ -16,7 +16,7 @@ PYTHON := $(shell for p in python3.14 python3.13 python3.12 python3; do \
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=false
 
 .PHONY: help install run migrate seed test test-postgres lint clean browser-tools audit
-.PHONY: serve backup restore benchmark test-integration
+.PHONY: serve backup restore benchmark test-integration translations
 
 help:
 	@echo "make run            install, migrate, load the seed columns, serve on http://127.0.0.1:$(PORT)/"
@@ -30,6 +30,7 @@ help:
 	@echo "make test-integration  gunicorn, PostgreSQL and Redis together: load and fault tests"
 	@echo "make browser-tools  Chromium (apt, as root) and the web checkers (npm ci) for the browser tests"
 	@echo "make audit          Lighthouse on a production-like server; fails below 0.95"
+	@echo "make translations   compile locale/*.po (the admin's missing Dutch) to .mo; needs gettext"
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -54,6 +55,11 @@ browser-tools: node_modules/.installed
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm is missing (install Node.js 20): the checker tests skip, and fail under CI=true." >&2; fi
+
+# The .mo files are committed, so running the site needs no gettext; after editing a
+# .po file, run this and commit both (tests/test_translations.py checks they match).
+translations:
+	@for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check -o "$${po%.po}.mo" "$$po" || exit 1; done
 
 migrate: install
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput

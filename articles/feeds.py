@@ -50,7 +50,7 @@ class LatestColumnsFeed(Feed):
         return item.author.name
 
     def item_author_link(self, item):
-        return self.request.build_absolute_uri(item.author.get_absolute_url())
+        return item.author.get_absolute_url()  # made absolute in get_feed
 
     def item_pubdate(self, item):
         return item.published_at
@@ -61,14 +61,18 @@ class LatestColumnsFeed(Feed):
     def item_categories(self, item):
         return [theme.name for theme in item.themes.all()]
 
-    def __call__(self, request, *args, **kwargs):
-        self.request = request
-        return super().__call__(request, *args, **kwargs)
+    def get_feed(self, obj, request):
+        """The feed for this request. One Feed object in the URLconf serves every
+        thread, so it keeps no request: what needs this request's host is done here."""
+        feed = super().get_feed(obj, request)
+        for item in feed.items:
+            item["author_link"] = request.build_absolute_uri(item["author_link"])
+        return feed
 
 
 class ThemeFeed(LatestColumnsFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Theme, slug=slug)
+        return get_object_or_404(Theme.objects.visible_to(request.user), slug=slug)
 
     def title(self, obj):
         return f"{settings.SITE_NAME}: columns over {obj.name}"

@@ -2,9 +2,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -66,6 +67,22 @@ class ThemeQuerySet(models.QuerySet):
             )
         )
 
+    def with_visibility(self):
+        """Annotate `is_public`: a published column has the theme. Themes typed on a
+        draft or a scheduled column stay out of sight until that column appears."""
+        published = ThemedColumn.objects.filter(
+            tag=OuterRef("pk"), content_object__in=Column.objects.published()
+        )
+        return self.annotate(is_public=Exists(published))
+
+    def public(self):
+        """The themes the public may see: those with a published column."""
+        return self.with_visibility().filter(is_public=True)
+
+    def visible_to(self, user):
+        """Staff see every theme (`is_public` tells which readers see too)."""
+        return self.with_visibility() if user.is_staff else self.public()
+
 
 class Theme(TagBase):
     """A theme ("thema"): django-taggit's tag with a description of its own."""
@@ -91,6 +108,12 @@ class Theme(TagBase):
     def get_absolute_url(self):
         return reverse("articles:theme_detail", kwargs={"slug": self.slug})
 
+    def slugify(self, tag, i=None):
+        """The address of a new theme in plain letters ("ideeën" becomes "ideeen"):
+        taggit keeps accents, which the site's <slug:…> addresses do not match."""
+        slug = slugify(tag)
+        return slug if i is None else f"{slug}_{i}"
+
 
 class ThemedColumn(TaggedItemBase):
     content_object = models.ForeignKey("Column", on_delete=models.CASCADE)
@@ -105,16 +128,24 @@ class ThemedColumn(TaggedItemBase):
             ),
         ]
 
+    def __str__(self):
+        # The admin lists these under their column when it is deleted; taggit's
+        # "<column> tagged with <theme>" is half English.
+        return self.tag.name
+
 
 class ColumnQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: the columns that meet `Column.public_lookups()`."""
         return self.filter(**Column.public_lookups())
 
+    def scheduled(self):
+        """Planned columns: published, with a publication time still to come."""
+        return self.filter(status=Column.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def next_scheduled_at(self):
         """When the next planned column appears (None when none is planned)."""
-        planned = self.filter(status=Column.Status.PUBLISHED, published_at__gt=timezone.now())
-        return planned.aggregate(moment=Min("published_at"))["moment"]
+        return self.scheduled().aggregate(moment=Min("published_at"))["moment"]
 
     def visible_to(self, user):
         """Staff preview drafts and scheduled columns; everyone else sees published ones."""
@@ -175,7 +206,7 @@ class Column(models.Model):
         "thema's",
         through=ThemedColumn,
         blank=True,
-        help_text="Kommagescheiden, in kleine letters.",
+        help_text="Kies bestaande thema’s, of typ een nieuw thema en druk op Enter.",
         ordering=["name"],
     )
     status = models.CharField(
@@ -255,6 +286,11 @@ class Column(models.Model):
     @property
     def is_scheduled(self):
         return self.status == self.Status.PUBLISHED and not self.is_public
+
+    @property
+    def state(self):
+        """What an editor calls it: "Concept", "Gepland" or "Gepubliceerd"."""
+        return "Gepland" if self.is_scheduled else self.get_status_display()
 
     @property
     def reactions_close_at(self):

@@ -30,7 +30,7 @@ class ThemeSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return Theme.objects.with_column_counts().filter(column_count__gt=0).order_by("name")
+        return Theme.objects.public().order_by("name")
 
 
 class PageSitemap(Sitemap):

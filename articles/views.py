@@ -19,7 +19,7 @@ def paginate(request, queryset):
 
 def home(request):
     columns = Column.objects.published().with_related()[: settings.COLUMNS_PER_PAGE]
-    themes = Theme.objects.filter(featured=True).with_column_counts()
+    themes = Theme.objects.visible_to(request.user).filter(featured=True).with_column_counts()
     authors = Author.objects.with_column_counts().filter(column_count__gt=0)
     return render(
         request,
@@ -75,12 +75,12 @@ def author_detail(request, slug):
 
 
 def theme_list(request):
-    themes = Theme.objects.with_column_counts()
+    themes = Theme.objects.visible_to(request.user).with_column_counts()
     return render(request, "articles/theme_list.html", {"themes": themes})
 
 
 def theme_detail(request, slug):
-    theme = get_object_or_404(Theme, slug=slug)
+    theme = get_object_or_404(Theme.objects.visible_to(request.user), slug=slug)
     page = paginate(request, Column.objects.published().filter(themes=theme).with_related())
     return render(request, "articles/theme_detail.html", {"theme": theme, "page": page})
 

@@ -11,6 +11,7 @@ admin.site.site_header = "Kennisbank redactie"
 admin.site.site_title = "Kennisbank redactie"
 admin.site.index_title = "Beheer van columns, auteurs en thema's"
 admin.site.login_form = RateLimitedAdminLoginForm
+admin.site.enable_nav_sidebar = False
 
 handler500 = "ops.views.server_error"
 

@@ -1,5 +1,8 @@
+import functools
+
 import feedparser
 import pytest
+from django.urls import resolve
 
 from . import factories
 
@@ -81,3 +84,31 @@ def test_pages_announce_their_feeds(client, seed, page, feed_url):
     response = client.get(page)
     assert 'type="application/atom+xml"' in response.content.decode()
     assert f'href="{feed_url}"' in response.content.decode()
+
+
+def test_a_feed_keeps_its_own_reader_when_another_request_comes_in_meanwhile(
+    rf, column, settings, monkeypatch
+):
+    """The feed objects in the URLconf serve every thread at once. Here a second
+    request (for another host) runs while the first feed is being built, as another
+    thread could: each feed must still link to its own host."""
+    settings.ALLOWED_HOSTS = ["eerste.example", "tweede.example"]
+    feed = resolve("/feed/").func
+    items = feed.items
+    other = {}
+    arrived = []
+
+    @functools.wraps(items)
+    def items_while_another_reader_arrives():
+        if not arrived:
+            arrived.append(True)
+            other["response"] = feed(rf.get("/feed/", HTTP_HOST="tweede.example"))
+        return items()
+
+    monkeypatch.setattr(feed, "items", items_while_another_reader_arrives)
+
+    first = feedparser.parse(feed(rf.get("/feed/", HTTP_HOST="eerste.example")).content)
+    second = feedparser.parse(other["response"].content)
+
+    assert first.entries[0].author_detail.href.startswith("http://eerste.example/auteurs/")
+    assert second.entries[0].author_detail.href.startswith("http://tweede.example/auteurs/")

@@ -161,6 +161,19 @@ def test_archive_by_year(client, seed):
     assert client.get("/archief/1999/").status_code == 404
 
 
+@pytest.mark.parametrize("year", ["0", "1", "0999", "10000", "9" * 20])
+def test_archive_of_an_impossible_year_is_a_404_without_a_traceback(
+    client, column_factory, caplog, year
+):
+    column_factory()
+
+    response = client.get(f"/archief/{year}/")
+
+    assert response.status_code == 404
+    assertContains(response, "Deze pagina bestaat niet", status_code=404)
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
 def test_archive_year_uses_amsterdam_time(client, column_factory):
     new_year = datetime(2020, 1, 1, 0, 30, tzinfo=AMSTERDAM)  # still 2019 in UTC
     column_factory(published_at=new_year, title="Nieuwjaarscolumn")

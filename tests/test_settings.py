@@ -1,8 +1,10 @@
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 from django.conf import settings
+from pytest_django.asserts import assertContains
 
 from articles.models import Theme
 
@@ -63,9 +65,15 @@ def test_sqlite_waits_for_concurrent_writers():
     assert "'timeout': 20" in options
 
 
-def test_dutch_language_and_amsterdam_time():
-    assert settings.LANGUAGE_CODE == "nl"
-    assert settings.TIME_ZONE == "Europe/Amsterdam"
+def test_pages_speak_dutch_and_tell_amsterdam_time(client, column_factory):
+    """Half past eleven on New Year's Eve in UTC is already 2020 in Amsterdam."""
+    column = column_factory(published_at=datetime(2019, 12, 31, 23, 30, tzinfo=UTC))
+
+    response = client.get(column.get_absolute_url())
+
+    assertContains(response, '<html lang="nl">')
+    assertContains(response, '<time datetime="2020-01-01T00:30:00+0100">1 januari 2020</time>')
+    assertContains(client.get("/archief/2020/"), column.title)
 
 
 def test_theme_names_are_lower_case_and_matched_regardless_of_case(column):

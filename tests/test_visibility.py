@@ -56,7 +56,6 @@ def test_hidden_columns_stay_out_of_every_listing(client, column_factory, theme,
     for url in [
         "/",
         "/columns/",
-        f"/themas/{theme.slug}/",
         f"/auteurs/{author.slug}/",
         "/themas/",
         "/auteurs/",
@@ -66,6 +65,8 @@ def test_hidden_columns_stay_out_of_every_listing(client, column_factory, theme,
         assertNotContains(response, "Geheim concept")
         assertNotContains(response, "Gepland stuk")
     assert client.get(f"/archief/{year}/").status_code == 404
+    # A theme with hidden columns only is hidden too (tests/test_themes.py).
+    assert client.get(f"/themas/{theme.slug}/").status_code == 404
 
 
 def test_counts_include_only_published_columns(client, column_factory, theme, author):

@@ -1,6 +1,7 @@
 """What a reader notices about the layout: at 1280 and 375 px nothing scrolls
 sideways, the navigation is in reach, and body text has a comfortable measure."""
 
+import re
 import statistics
 
 import pytest
@@ -127,3 +128,104 @@ def test_a_printed_column_has_no_navigation_and_spells_out_links(page, site, sch
     )
     assert "http" in link_text
     tools.screenshot(page, f"column-print-{scheme}")
+
+
+# Every screen an editor of Redactie uses, by screenshot name.
+ADMIN_SCREENS = {
+    "index": "/admin/",
+    "columns": "/admin/articles/column/",
+    "columns-2019": "/admin/articles/column/?published_at__year=2019",
+    "column-add": "/admin/articles/column/add/",
+    "column-change": "/admin/articles/column/{column}/change/",
+    "column-delete": "/admin/articles/column/{column}/delete/",
+    "authors": "/admin/articles/author/",
+    "author-change": "/admin/articles/author/{author}/change/",
+    "themes": "/admin/articles/theme/",
+    "theme-change": "/admin/articles/theme/{theme}/change/",
+    "reactions": "/admin/reactions/reaction/",
+    "reaction-change": "/admin/reactions/reaction/{reaction}/change/",
+    "moderation-words": "/admin/reactions/moderationword/",
+    "moderation-word-add": "/admin/reactions/moderationword/add/",
+    "trusted-addresses": "/admin/reactions/trustedaddress/",
+    "trusted-address-add": "/admin/reactions/trustedaddress/add/",
+    "password": "/admin/password_change/",
+}
+# English that Django 6.1 leaves in its Dutch admin, and the "(s)" of lazy plurals.
+ENGLISH = re.compile(
+    r"\b(Filter by|Select an option|Note|Search|Today|Yesterday|Tomorrow|Previous|Next"
+    r"|hours?|ahead|behind|results?|selected|Delete|Save|History|Logout|Log out)\b|\(s\)"
+)
+# What the page says, in text and in the attributes that assistive technology reads.
+PAGE_TEXT = """() => [document.body.innerText, ...[...document.querySelectorAll(
+  '[alt], [title], [aria-label], [placeholder], input[type=submit]'
+)].flatMap((el) => [el.alt, el.title, el.ariaLabel, el.placeholder,
+                    el.type === 'submit' ? el.value : ''])
+  // Django writes a boolean icon's value (True/False) as its alt text; the icons are
+  // on the reactions screens only (reactions/admin.py).
+  .filter((text) => text && !/^(True|False|None)$/.test(text))].join('\\n')"""
+# Elements whose content is wider than they are: a list or an input cut off.
+CLIPPED = """() => [...document.querySelectorAll('.results, input.vTextField, input.vURLField')]
+  .filter((el) => el.scrollWidth > el.clientWidth + 1)
+  .map((el) => `${el.className || el.tagName}: ${el.scrollWidth} > ${el.clientWidth}`)"""
+
+
+def long_content():
+    """A column, author, themes and reaction with long names, for the lists to fit."""
+    from tests import factories
+
+    author = factories.AuthorFactory(
+        name="Maria-Josefien van den Heuvel-Oosterbroek",
+        role="zelfstandig adviseur klantcontact, interimmanager en auteur bij Heuvel & Partners",
+    )
+    column = factories.ColumnFactory(
+        author=author,
+        title="Waarom de klant die altijd gelijk heeft soms toch ongelijk krijgt van de balie",
+        themes=[
+            factories.ThemeFactory(name=name)
+            for name in (
+                "klantgerichte dienstverlening",
+                "samenwerking tussen afdelingen",
+                "medewerkerstevredenheid",
+                "leiderschapsontwikkeling",
+            )
+        ],
+    )
+    reaction = factories.ReactionFactory(
+        column=column,
+        email="maria-josefien.vandenheuvel-oosterbroek@heuvelenpartners-advies.example.nl",
+        status="pending",
+        reason="first",
+    )
+    return {"column": column.pk, "author": author.pk, "theme": 1, "reaction": reaction.pk}
+
+
+def test_every_admin_screen_fits_at_1280_and_speaks_dutch(
+    site, editor, browser, browser_context_args
+):
+    ids = long_content()
+    # A clock in another time zone than the server's, so date fields show their note.
+    context = browser.new_context(**{**browser_context_args, "timezone_id": "UTC"})
+    page = context.new_page()
+    page.goto("/admin/login/?next=/admin/")
+    page.get_by_label("Gebruikersnaam").fill(editor.username)
+    page.get_by_label("Wachtwoord").fill("geheim-wachtwoord-123")
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url("**/admin/")
+
+    problems = []
+    for name, path in ADMIN_SCREENS.items():
+        page.goto(path.format(**ids))
+        tools.screenshot(page, f"admin-{name}")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > DESKTOP["width"]:
+            problems.append(f"{name}: {width}px wide")
+        problems += [f"{name}: cut off: {clipped}" for clipped in page.evaluate(CLIPPED)]
+        english = sorted({match[0] for match in ENGLISH.finditer(page.evaluate(PAGE_TEXT))})
+        if english:
+            problems.append(f"{name}: English: {english}")
+    page.goto("/admin/articles/column/add/")
+    note = page.locator(".timezonewarning").inner_text()
+    context.close()
+
+    assert problems == []
+    assert note.startswith("Let op: vul tijden in volgens de tijdzone Europe/Amsterdam.")

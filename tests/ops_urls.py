@@ -12,7 +12,7 @@ from ops import holes
 
 FORM_PAGE = engines["django"].from_string(
     "{% load per_request %}<!doctype html><html lang=nl><body>"
-    "<p>Uitgegeven om {% per_request 'test_issued' %}</p>"
+    "<p>Uitgegeven om {% per_request 'issue_number' %}</p>"
     '<form method="post" action="">{% csrf_token %}'
     '<input name="naam"><button>Verstuur</button></form></body></html>'
 )
@@ -22,8 +22,9 @@ LEAKY_PAGE = engines["django"].from_string(
 issued = []
 
 
-@holes.register("test_issued")
-def test_issued(request):
+@holes.register("issue_number")
+def issue_number(request):
+    """A per-request value that counts how often it was computed."""
     issued.append(request)
     return f"verzoek {len(issued)} <b>"
 

@@ -169,7 +169,10 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31536000  # hashed names: cache for a year
 
+# The admin's is the only login: after it, a `?next=` that is not on this site leads
+# to the admin index (Django's default, /accounts/profile/, does not exist here).
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Themes typed as "Klant Centraal" match the existing "klant centraal".
 TAGGIT_CASE_INSENSITIVE = True

@@ -63,6 +63,56 @@ def test_database_down_gives_a_dutch_503_page(failing_client):
     assertContains(response, "tijdelijk niet bereikbaar", status_code=503)
 
 
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize(
+    "query, accept",
+    [("?formaat=json", BROWSER), ("", "application/json"), ("", "application/json, */*;q=0.5")],
+)
+def test_database_down_gives_json_to_a_json_request(failing_client, query, accept):
+    response = failing_client.get(f"/proef/database-weg/{query}", HTTP_ACCEPT=accept)
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response["Retry-After"] == "10"
+    assert response.json() == {
+        "fout": "De Kennisbank is tijdelijk niet bereikbaar. "
+        "Probeer het over een paar seconden opnieuw.",
+        "foutcode": response["X-Request-ID"],
+    }
+
+
+@pytest.mark.parametrize("accept", [BROWSER, "*/*", "text/html, application/json;q=0.9"])
+def test_a_browser_gets_the_html_503_page(failing_client, accept):
+    response = failing_client.get("/proef/database-weg/", HTTP_ACCEPT=accept)
+    assert response["Content-Type"].startswith("text/html")
+    assertContains(response, "tijdelijk niet bereikbaar", status_code=503)
+
+
+def test_a_500_answers_json_to_a_json_request(failing_client):
+    response = failing_client.get("/proef/kapot/?formaat=json")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert "Retry-After" not in response
+    assert response.json() == {
+        "fout": "Door een fout aan onze kant lukte dit niet. "
+        "Probeer het over een paar minuten opnieuw.",
+        "foutcode": response["X-Request-ID"],
+    }
+
+
+def test_the_search_api_answers_json_while_the_database_is_down(seed, monkeypatch):
+    def refused(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as outage:
+        outage.setattr("django.db.backends.utils.CursorWrapper.execute", refused)
+        response = Client(raise_request_exception=False).get("/zoeken/?q=klant&formaat=json")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert response.json()["fout"].startswith("De Kennisbank is tijdelijk niet bereikbaar.")
+
+
 def test_request_id_from_a_trusted_proxy_is_kept(client, db, settings):
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     response = client.get("/healthz", HTTP_X_REQUEST_ID="proxy-abc-123")

@@ -274,9 +274,27 @@ LOGIN_FAILURE_PERIOD = env_int("DJANGO_LOGIN_FAILURE_PERIOD", 900)
 # Where `make backup` writes its timestamped files.
 BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", BASE_DIR / "backups"))
 
-# Structured logs: one JSON line per event on stdout, with the request id.
-LOGGING["filters"] = {"request_context": {"()": "ops.requestlog.RequestContextFilter"}}
+# Logs on stdout, one line per event with the request id: JSON in production, plain
+# text for reading by eye with debug on (DJANGO_LOG_FORMAT=json or plain chooses).
+LOGGING["filters"] = {
+    "request_context": {"()": "ops.requestlog.RequestContextFilter"},
+    "access_below_400": {"()": "ops.requestlog.AccessLinesBelow400"},
+}
 LOGGING["formatters"]["json"] = {"()": "ops.requestlog.JsonFormatter"}
-LOGGING["handlers"]["console"]["formatter"] = os.environ.get("DJANGO_LOG_FORMAT", "json")
+LOGGING["handlers"]["console"]["formatter"] = os.environ.get("DJANGO_LOG_FORMAT") or (
+    "plain" if DEBUG else "json"
+)
 LOGGING["handlers"]["console"]["filters"] = ["request_context"]
 LOGGING["handlers"]["console"]["stream"] = "ext://sys.stdout"
+LOGGING["loggers"] = {
+    # Only the console handler above: Django's own (stderr, in debug) would write
+    # every warning a second time.
+    "django": {"handlers": [], "propagate": True},
+    # runserver's access lines; a response of 400 or more is logged by django.request.
+    "django.server": {
+        "handlers": ["console"],
+        "filters": ["access_below_400"],
+        "level": "INFO",
+        "propagate": False,
+    },
+}

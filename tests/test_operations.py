@@ -2,8 +2,16 @@
 
 import json
 import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError
 from django.test import Client
 from pytest_django.asserts import assertContains
@@ -120,3 +128,78 @@ def test_request_id_from_a_trusted_proxy_is_kept(client, db, settings):
     settings.TRUSTED_PROXIES = []
     response = client.get("/healthz", HTTP_X_REQUEST_ID="proxy-abc-123")
     assert response["X-Request-ID"] != "proxy-abc-123"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def status_of(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def server_output(command, env, port, paths):
+    """What a real server writes (stdout and stderr) while it answers `paths`."""
+    server = subprocess.Popen(
+        command,
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status_of(f"http://127.0.0.1:{port}/robots.txt")
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        statuses = [status_of(f"http://127.0.0.1:{port}{path}") for path in paths]
+        time.sleep(0.5)  # let the last log lines out
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    return statuses, output
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("mode", ["make run", "make serve"])
+def test_a_404_is_logged_once_readable_in_debug_and_as_json_in_production(tmp_path, mode):
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'logs.sqlite3'}",
+        "DJANGO_LOG_LEVEL": "INFO",
+    }
+    env.pop("DJANGO_LOG_FORMAT", None)
+    if mode == "make run":
+        env["DJANGO_DEBUG"] = "true"
+        command = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+    else:
+        env.update(DJANGO_DEBUG="false", BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1")
+        env.update(DJANGO_SECRET_KEY="log-test-only", DJANGO_ALLOWED_HOSTS="127.0.0.1")
+        command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
+
+    statuses, output = server_output(command, env, port, ["/bestaat-niet/", "/robots.txt"])
+
+    assert statuses == [404, 200]
+    lines = [line for line in output.splitlines() if "/bestaat-niet/" in line]
+    assert len(lines) == 1, output
+    (line,) = lines
+    if mode == "make run":
+        assert not line.startswith("{"), line
+        assert "404" in line or "Not Found" in line
+    else:
+        logged = json.loads(line)
+        assert logged["status_code"] == 404
+        assert logged["path"] == "/bestaat-niet/"

@@ -32,7 +32,6 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import _unmask_cipher_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_max_age, patch_cache_control
@@ -45,7 +44,12 @@ logger = logging.getLogger("ops.pagecache")
 # ("pagecache:page:…"), so a cull rarely takes it (and with it every cached page).
 GENERATION_KEY = "pagecache:zgeneration"
 CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[A-Za-z0-9]*">')
-TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+# What a CSRF token looks like: 64 letters and digits on their own, in both cases
+# (a token has both but for one time in 10^15; a hex digest never has).
+CSRF_TOKEN_LIKE = re.compile(
+    r"(?<![A-Za-z0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{64}(?![A-Za-z0-9])"
+)
+
 
 _expiry_providers = []
 
@@ -211,16 +215,11 @@ def _response_may_be_stored(request, response):
     return not (session is not None and session.modified)
 
 
-def _contains_csrf_token(request, html):
-    """True when the CSRF secret of this request still shows in `html`, e.g. a
-    token written with {{ csrf_token }} instead of a per-request value."""
-    secret = request.META.get("CSRF_COOKIE")
-    if not secret:
-        return False
-    return any(
-        token == secret or _unmask_cipher_token(token) == secret
-        for token in TOKEN_LIKE.findall(html)
-    )
+def _shows_a_csrf_token(html):
+    """True when `html` shows something like a CSRF token outside its per-request
+    values: a token written with {{ csrf_token }}, say, or one issued for another
+    request. Served from the cache it would reach readers it was not made for."""
+    return any(CSRF_TOKEN_LIKE.search(part.decode()) for part in holes.split(html.encode())[::2])
 
 
 class PageCacheMiddleware:
@@ -275,7 +274,7 @@ class PageCacheMiddleware:
         if not _response_may_be_stored(request, response):
             return
         html = CSRF_INPUT.sub(holes.placeholder("csrf_input"), response.content.decode())
-        if _contains_csrf_token(request, html):
+        if _shows_a_csrf_token(html):
             logger.warning(
                 "Not caching %s: it shows a CSRF token outside a per-request value.",
                 request.path,

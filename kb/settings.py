@@ -76,13 +76,17 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A page from the cache skips the middleware below: it is rendered already (with
+    # the headers the middleware gave it), for an anonymous reader without messages.
+    "ops.pagecache.PageCacheMiddleware",
+    # After the cache, as Django advises for its own; no URL here is translated, so
+    # CommonMiddleware needs no active language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "ops.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"

@@ -41,6 +41,21 @@ def test_second_anonymous_request_is_served_from_the_cache(
     assert client.head(column.get_absolute_url()).status_code == 200
 
 
+def test_a_hit_answers_with_the_headers_of_the_page(client, column):
+    url = column.get_absolute_url()
+    miss = client.get(url)
+    hit = client.get(url)
+    assert (miss["X-Page-Cache"], hit["X-Page-Cache"]) == ("miss", "hit")
+    for header in ("Content-Type", "Content-Language", "X-Frame-Options", "X-Content-Type-Options"):
+        assert hit[header] == miss[header]
+    assert hit["Content-Security-Policy"] == miss["Content-Security-Policy"]
+
+    def vary(response):
+        return {value.strip() for value in response["Vary"].split(",")}
+
+    assert vary(hit) == vary(miss) == {"Accept-Language", "Cookie"}
+
+
 def test_every_reader_gets_a_csrf_token_of_their_own_that_works():
     secrets, tokens = [], []
     for _ in range(3):

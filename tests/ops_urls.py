@@ -1,5 +1,6 @@
 """The site's URLs plus a few pages that only tests need: a public page with a
-POST form (for the page cache's CSRF handling) and pages that fail."""
+POST form (for the page cache's CSRF handling), pages that show a CSRF token where
+they should not (and one with a digest that only looks alike), and pages that fail."""
 
 import hashlib
 

@@ -103,7 +103,7 @@ backup: install
 	$(BIN)/python manage.py backup
 
 restore: install
-	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/kennisbank-....sqlite3" >&2; exit 1; }
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/kennisbank-....sqlite3 (or .dump)" >&2; exit 1; }
 	$(BIN)/python manage.py restore "$(FILE)"
 
 benchmark: install

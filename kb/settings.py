@@ -76,13 +76,17 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A page from the cache skips the middleware below: it is rendered already (with
+    # the headers the middleware gave it), for an anonymous reader without messages.
+    "ops.pagecache.PageCacheMiddleware",
+    # After the cache, as Django advises for its own; no URL here is translated, so
+    # CommonMiddleware needs no active language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "ops.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -171,7 +175,10 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31536000  # hashed names: cache for a year
 
+# The admin's is the only login: after it, a `?next=` that is not on this site leads
+# to the admin index (Django's default, /accounts/profile/, does not exist here).
 LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Themes typed as "Klant Centraal" match the existing "klant centraal".
 TAGGIT_CASE_INSENSITIVE = True
@@ -274,9 +281,27 @@ LOGIN_FAILURE_PERIOD = env_int("DJANGO_LOGIN_FAILURE_PERIOD", 900)
 # Where `make backup` writes its timestamped files.
 BACKUP_DIR = Path(os.environ.get("DJANGO_BACKUP_DIR", BASE_DIR / "backups"))
 
-# Structured logs: one JSON line per event on stdout, with the request id.
-LOGGING["filters"] = {"request_context": {"()": "ops.requestlog.RequestContextFilter"}}
+# Logs on stdout, one line per event with the request id: JSON in production, plain
+# text for reading by eye with debug on (DJANGO_LOG_FORMAT=json or plain chooses).
+LOGGING["filters"] = {
+    "request_context": {"()": "ops.requestlog.RequestContextFilter"},
+    "access_below_400": {"()": "ops.requestlog.AccessLinesBelow400"},
+}
 LOGGING["formatters"]["json"] = {"()": "ops.requestlog.JsonFormatter"}
-LOGGING["handlers"]["console"]["formatter"] = os.environ.get("DJANGO_LOG_FORMAT", "json")
+LOGGING["handlers"]["console"]["formatter"] = os.environ.get("DJANGO_LOG_FORMAT") or (
+    "plain" if DEBUG else "json"
+)
 LOGGING["handlers"]["console"]["filters"] = ["request_context"]
 LOGGING["handlers"]["console"]["stream"] = "ext://sys.stdout"
+LOGGING["loggers"] = {
+    # Only the console handler above: Django's own (stderr, in debug) would write
+    # every warning a second time.
+    "django": {"handlers": [], "propagate": True},
+    # runserver's access lines; a response of 400 or more is logged by django.request.
+    "django.server": {
+        "handlers": ["console"],
+        "filters": ["access_below_400"],
+        "level": "INFO",
+        "propagate": False,
+    },
+}

@@ -25,10 +25,9 @@ import json
 import re
 
 from django.conf import settings
+from django.middleware.csrf import get_token
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-
-from .csrf import get_token
 
 _registry = {}
 
@@ -104,8 +103,8 @@ def fill(request, content):
     return fill_in(request, split(content))
 
 
-# The CSRF token as django.middleware.csrf.get_token gives it, minted more cheaply
-# (see ops.csrf): a reader without a CSRF cookie gets a new secret on every page.
+# Django's CSRF token, masked afresh for every page; a reader without a CSRF cookie
+# gets a new secret, which CsrfViewMiddleware sends as the cookie.
 @register("csrf_token")
 def csrf_token(request):
     return get_token(request)

@@ -7,8 +7,10 @@ cookie) goes to the view, and so does every other URL (admin, /healthz).
 
 What is stored: 200 HTML responses that set no
 cookie of their own, did not change the session and are not marked private or
-no-cache (``never_cache`` opts a view out). CSRF inputs are cut out before storing
-and every per-request value (see ``ops.holes``) is filled in again on each request.
+no-cache (``never_cache`` opts a view out), with the headers that the view and the
+middleware below this one gave them. CSRF inputs are cut out before storing and
+every per-request value (see ``ops.holes``) is filled in again on each request.
+The middleware above this one (CSRF, security headers) runs for every request.
 
 Invalidation: every entry carries the "generation" it was rendered in; a change
 to a model registered with ``invalidate_on_change`` sets a new generation when its
@@ -32,10 +34,8 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.middleware.csrf import _unmask_cipher_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import get_max_age, patch_cache_control
 
 from . import holes
 
@@ -44,8 +44,15 @@ logger = logging.getLogger("ops.pagecache")
 # The database cache culls the keys that sort first: this one sorts after the pages'
 # ("pagecache:page:…"), so a cull rarely takes it (and with it every cached page).
 GENERATION_KEY = "pagecache:zgeneration"
+# The format of a stored page; part of its key, so code that stores pages another
+# way (during a rolling deploy, say) never reads these.
+ENTRY_FORMAT = 2
 CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[A-Za-z0-9]*">')
-TOKEN_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+# What a CSRF token looks like: 64 letters and digits on their own, in both cases
+# (a token has both but for one time in 10^15; a hex digest never has).
+CSRF_TOKEN_LIKE = re.compile(
+    r"(?<![A-Za-z0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{64}(?![A-Za-z0-9])"
+)
 
 _expiry_providers = []
 
@@ -196,7 +203,7 @@ def _namespace(path, urlconf):
 
 def _key(request):
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return "pagecache:page:" + hashlib.sha256(address.encode()).hexdigest()
+    return f"pagecache:page:{ENTRY_FORMAT}:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 def _response_may_be_stored(request, response):
@@ -211,16 +218,11 @@ def _response_may_be_stored(request, response):
     return not (session is not None and session.modified)
 
 
-def _contains_csrf_token(request, html):
-    """True when the CSRF secret of this request still shows in `html`, e.g. a
-    token written with {{ csrf_token }} instead of a per-request value."""
-    secret = request.META.get("CSRF_COOKIE")
-    if not secret:
-        return False
-    return any(
-        token == secret or _unmask_cipher_token(token) == secret
-        for token in TOKEN_LIKE.findall(html)
-    )
+def _shows_a_csrf_token(html):
+    """True when `html` shows something like a CSRF token outside its per-request
+    values: a token written with {{ csrf_token }}, say, or one issued for another
+    request. Served from the cache it would reach readers it was not made for."""
+    return any(CSRF_TOKEN_LIKE.search(part.decode()) for part in holes.split(html.encode())[::2])
 
 
 class PageCacheMiddleware:
@@ -264,10 +266,7 @@ class PageCacheMiddleware:
         return self._fill(request, response)
 
     def _serve(self, request, entry):
-        content = holes.fill_in(request, entry["parts"])
-        response = HttpResponse(content, content_type=entry["content_type"])
-        if entry["max_age"]:
-            patch_cache_control(response, max_age=entry["max_age"])
+        response = HttpResponse(holes.fill_in(request, entry["parts"]), headers=entry["headers"])
         response["X-Page-Cache"] = "hit"
         return response
 
@@ -275,7 +274,7 @@ class PageCacheMiddleware:
         if not _response_may_be_stored(request, response):
             return
         html = CSRF_INPUT.sub(holes.placeholder("csrf_input"), response.content.decode())
-        if _contains_csrf_token(request, html):
+        if _shows_a_csrf_token(html):
             logger.warning(
                 "Not caching %s: it shows a CSRF token outside a per-request value.",
                 request.path,
@@ -288,8 +287,8 @@ class PageCacheMiddleware:
             entry = {
                 "generation": generation,
                 "content": html.encode(),
-                "content_type": response["Content-Type"],
-                "max_age": get_max_age(response),
+                # The length changes with the values filled in.
+                "headers": {k: v for k, v in response.items() if k.lower() != "content-length"},
                 "expires": time.time() + timeout,
             }
             cache.set(key, entry, timeout=timeout)

@@ -51,6 +51,16 @@ class RequestContextFilter(logging.Filter):
         return True
 
 
+class AccessLinesBelow400(logging.Filter):
+    """runserver's access lines (logger django.server) for responses below 400 only:
+    Django logs every response of 400 or more itself (logger django.request, with the
+    request id), so under `make run` a 404 is one line, not two."""
+
+    def filter(self, record):
+        status = getattr(record, "status_code", None)
+        return not (record.args and status is not None and status >= 400)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line; a traceback stays inside its line."""
 

@@ -1,10 +1,17 @@
 import sys
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+UNAVAILABLE = (
+    "De Kennisbank is tijdelijk niet bereikbaar. Probeer het over een paar seconden opnieuw."
+)
+FAILED = "Door een fout aan onze kant lukte dit niet. Probeer het over een paar minuten opnieuw."
+RETRY_AFTER_SECONDS = 10
 
 
 @never_cache
@@ -20,17 +27,39 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def wants_json(request):
+    """Whether the client asked for JSON: the site's `?formaat=json` switch (the search
+    API's), or an Accept header that prefers application/json to text/html. Browsers
+    and clients that accept anything (`*/*`) get HTML."""
+    try:
+        if request.GET.get("formaat") == "json":
+            return True
+    except SuspiciousOperation:  # a query string too large to read
+        pass
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
 def server_error(request):
     """The Dutch error page, with the request id that is also in the log line.
 
-    When the database cannot be reached (or is busy) the reader gets a 503 "try again shortly"
-    page instead: the fault is temporary. Neither page touches the database.
+    When the database cannot be reached (or is busy) the reader gets a 503 "try again
+    shortly" instead: the fault is temporary. A JSON request gets the same message as
+    JSON (`{"fout": …, "foutcode": …}`). Neither touches the database.
     """
-    context = {"request_id": getattr(request, "id", "")}
+    request_id = getattr(request, "id", "")
     exception = sys.exc_info()[1]
-    if isinstance(exception, OperationalError | InterfaceError):
-        template = loader.get_template("503.html")
-        response = HttpResponse(template.render(context), status=503)
-        response["Retry-After"] = "10"
-        return response
-    return HttpResponseServerError(loader.get_template("500.html").render(context))
+    unavailable = isinstance(exception, OperationalError | InterfaceError)
+    if wants_json(request):
+        message = UNAVAILABLE if unavailable else FAILED
+        response = JsonResponse(
+            {"fout": message, "foutcode": request_id}, status=503 if unavailable else 500
+        )
+    elif unavailable:
+        page = loader.get_template("503.html").render({"request_id": request_id})
+        response = HttpResponse(page, status=503)
+    else:
+        page = loader.get_template("500.html").render({"request_id": request_id})
+        response = HttpResponseServerError(page)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -129,3 +129,29 @@ def test_admin_login_is_limited_per_user_name(client, editor, settings):
     refused = login(client, "redacteur", "geheim-wachtwoord-123", "10.0.2.1")
     assertContains(refused, "Te veel mislukte inlogpogingen")
     assert login(Client(), "iemand", "fout", "10.0.2.2").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "unsafe",
+    ["https://evil.example/", "//evil.example/admin/", "http://testserver.evil.example/"],
+)
+def test_admin_login_with_an_unsafe_next_lands_on_the_admin_index(client, editor, unsafe):
+    """The login form posts `next` back as the browser found it in the address."""
+    response = client.post(
+        f"/admin/login/?next={unsafe}",
+        {"username": "redacteur", "password": "geheim-wachtwoord-123", "next": unsafe},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assertContains(client.get(response["Location"]), "Beheer van columns")
+
+
+def test_admin_login_with_a_local_next_goes_there(client, editor):
+    target = "/admin/articles/column/?o=1"
+    response = client.post(
+        "/admin/login/?next=/admin/articles/column/%3Fo%3D1",
+        {"username": "redacteur", "password": "geheim-wachtwoord-123", "next": target},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == target
+    assert client.get(target).status_code == 200

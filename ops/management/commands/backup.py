@@ -1,29 +1,28 @@
 """Write a consistent snapshot of the database to a timestamped file.
 
-SQLite: a copy made with SQLite's online backup API (safe while the site runs).
-PostgreSQL: the data of every app in natural keys (a loaddata fixture, as
-dumpdata writes it but with exact times), read in one REPEATABLE READ
-transaction so it is one consistent moment. Restore with ``manage.py restore``.
+SQLite: a copy made with SQLite's online backup API (safe while the site runs), one
+self-contained file (rollback journal, not WAL).
+PostgreSQL: `pg_dump --format=custom`, streamed into the file. pg_dump reads one
+consistent moment by itself; the rows of the database cache and the sessions are
+left out.
+
+The file is private to its owner (0600) in a private folder (0700), and appears under
+its name only once it is complete. Restore with ``manage.py restore``.
 """
 
-import datetime
-import gzip
+import os
 import sqlite3
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core import serializers
-from django.core.management.base import BaseCommand
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 
 from ops import backups
 
-# Rebuilt by `migrate` or not worth keeping: sessions expire, the cache refills.
-# Derived rows (ops.backups.register_derived) are rebuilt by `restore`.
-EXCLUDED = {"contenttypes", "auth.permission", "sessions"}
+SUFFIXES = {"sqlite": ".sqlite3", "postgresql": ".dump"}
 
 
 class Command(BaseCommand):
@@ -35,15 +34,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dir, **options):
-        folder = Path(dir)
-        folder.mkdir(parents=True, exist_ok=True)
+        if connection.vendor not in SUFFIXES:
+            raise CommandError(f"Backups work on SQLite and PostgreSQL, not {connection.vendor}.")
+        folder = backups.private_folder(Path(dir))
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        if connection.vendor == "sqlite":
-            path = folder / f"kennisbank-{stamp}.sqlite3"
-            backup_sqlite(path)
-        else:
-            path = folder / f"kennisbank-{stamp}.json.gz"
-            backup_json(path)
+        path = folder / f"kennisbank-{stamp}{SUFFIXES[connection.vendor]}"
+        partial = backups.create_private_file(path.with_name(path.name + ".partial"))
+        try:
+            if connection.vendor == "sqlite":
+                backup_sqlite(partial)
+            else:
+                backup_postgres(partial)
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
         self.stdout.write(str(path))
 
 
@@ -52,49 +56,33 @@ def backup_sqlite(path):
     target = sqlite3.connect(path)
     try:
         connection.connection.backup(target)
+        # The copy carries the site's WAL mode; a rollback journal makes it one file
+        # that can be opened without -wal and -shm files appearing next to it.
+        target.execute("PRAGMA journal_mode=DELETE")
     finally:
         target.close()
 
 
-class ExactJSONEncoder(DjangoJSONEncoder):
-    """Django's encoder rounds times to milliseconds; a backup keeps them exact."""
-
-    def default(self, o):
-        if isinstance(o, datetime.datetime | datetime.time):
-            return o.isoformat()
-        return super().default(o)
-
-
-def backed_up_models():
-    configs = [(config, None) for config in apps.get_app_configs()]
-    return [
-        model
-        for model in serializers.sort_dependencies(configs, allow_cycles=True)
-        if model._meta.label_lower not in EXCLUDED
-        and model._meta.app_label not in EXCLUDED
-        and not backups.is_derived(model)
-        and model._meta.managed
-        and not model._meta.proxy
+def tables_without_data():
+    """Tables whose rows a PostgreSQL backup leaves out: the database cache (the page
+    cache can be large) and the sessions, both of which may be lost."""
+    tables = [
+        config["LOCATION"]
+        for config in settings.CACHES.values()
+        if config["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     ]
+    if apps.is_installed("django.contrib.sessions"):
+        tables.append(apps.get_model("sessions", "Session")._meta.db_table)
+    return tables
 
 
-def backup_json(path):
-    """The rows of every model, in natural keys, as one JSON fixture for loaddata."""
-
-    def rows():
-        for model in backed_up_models():
-            yield from model._base_manager.order_by(model._meta.pk.name).iterator()
-
-    outermost = not connection.in_atomic_block
-    with gzip.open(path, "wt", encoding="utf-8") as output, transaction.atomic():
-        if connection.vendor == "postgresql" and outermost:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        serializers.serialize(
-            "json",
-            rows(),
-            stream=output,
-            cls=ExactJSONEncoder,
-            use_natural_foreign_keys=True,
-            use_natural_primary_keys=True,
+def backup_postgres(path):
+    pg_dump = backups.postgres_tool("pg_dump", backups.server_major_version(connection))
+    command = [pg_dump, "--format=custom", "--no-password"]
+    # A quoted name matches exactly that table (no pattern characters, any case).
+    command += [f'--exclude-table-data="{table}"' for table in tables_without_data()]
+    command.append(f"--dbname={connection.settings_dict['NAME']}")
+    with open(path, "wb") as output:
+        backups.run_postgres_tool(
+            command, backups.libpq_environment(connection.settings_dict), stdout=output
         )

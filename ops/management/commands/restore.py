@@ -1,15 +1,22 @@
-"""Restore a file written by ``manage.py backup`` into an empty database."""
+"""Restore a file written by ``manage.py backup`` into an empty database.
 
-import gzip
-import shutil
+SQLite (.sqlite3): copied into the site's database with SQLite's backup API; the
+database may exist, migrated or not, but must hold no data.
+PostgreSQL (.dump): `pg_restore` into a database without any tables, such as one just
+made with `createdb` (see docs/operations.md, "Backups").
+
+Afterwards `migrate` brings an older backup up to the code, the apps rebuild their
+derived data (ops.backups.restored) and every cached page goes stale.
+"""
+
 import sqlite3
-import tempfile
 from pathlib import Path
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 
 from ops import backups
 from ops.pagecache import bump_generation
@@ -19,7 +26,7 @@ CREATED_BY_MIGRATE = {"contenttypes.ContentType", "auth.Permission", "auth.Group
 
 
 class Command(BaseCommand):
-    help = "Restore a backup (.sqlite3 or .json.gz) into an empty database."
+    help = "Restore a backup (.sqlite3 or .dump) into an empty database."
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="A file written by `manage.py backup`.")
@@ -28,19 +35,23 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No backup file at {path}.")
-        if path.name.endswith(".sqlite3"):
+        if path.suffix == ".sqlite3":
             restore_sqlite(path)
-        elif path.name.endswith(".json.gz"):
-            restore_json(path)
+        elif path.suffix == ".dump":
+            restore_postgres(path)
         else:
-            raise CommandError("A backup file ends in .sqlite3 or .json.gz.")
+            raise CommandError(
+                "A backup file ends in .sqlite3 (SQLite) or .dump (PostgreSQL's pg_dump)."
+            )
+        ContentType.objects.clear_cache()  # its ids may differ from the restored rows'
+        call_command("migrate", interactive=False, verbosity=0)
         # Derived data (the search index) is rebuilt by the apps that own it.
         backups.restored.send(sender=self.__class__)
         bump_generation()
         self.stdout.write(self.style.SUCCESS(f"Restored {path}."))
 
 
-def _ensure_empty():
+def _ensure_no_data():
     for model in apps.get_models():
         label = model._meta.label
         if label in CREATED_BY_MIGRATE or backups.is_derived(model) or not model._meta.managed:
@@ -58,9 +69,17 @@ def _ensure_empty():
 
 def restore_sqlite(path):
     if connection.vendor != "sqlite":
-        raise CommandError("An SQLite backup can only be restored into an SQLite database.")
-    _ensure_empty()
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        raise CommandError("An SQLite backup (.sqlite3) restores into an SQLite database only.")
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists() and wal.stat().st_size:
+        raise CommandError(
+            f"{wal} holds changes that are not in {path.name}: this is a database in use, "
+            "not a backup. Make a backup of it with `manage.py backup`."
+        )
+    _ensure_no_data()
+    # immutable: read the file as it is, without locks and without creating -wal and
+    # -shm files next to it (an older backup may still say it is in WAL mode).
+    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
     connection.ensure_connection()
     try:
         source.backup(connection.connection)
@@ -68,13 +87,27 @@ def restore_sqlite(path):
         source.close()
 
 
-def restore_json(path):
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable", verbosity=0)
-    _ensure_empty()
-    with tempfile.TemporaryDirectory() as folder:
-        fixture = Path(folder) / "backup.json"
-        with gzip.open(path, "rb") as source, open(fixture, "wb") as target:
-            shutil.copyfileobj(source, target)
-        with transaction.atomic():
-            call_command("loaddata", str(fixture), verbosity=0)
+def restore_postgres(path):
+    if connection.vendor != "postgresql":
+        raise CommandError("A PostgreSQL backup (.dump) restores into a PostgreSQL database only.")
+    name = connection.settings_dict["NAME"]
+    tables = connection.introspection.table_names()
+    if tables:
+        raise CommandError(
+            f"The database {name} already has tables ({', '.join(tables[:3])}, …). "
+            "Restore into a new, empty database: make one with `createdb <name>`, point "
+            "DATABASE_URL at it and run the restore again."
+        )
+    pg_restore = backups.postgres_tool("pg_restore", backups.server_major_version(connection))
+    command = [
+        pg_restore,
+        "--no-password",
+        "--exit-on-error",
+        "--single-transaction",
+        # The restoring user owns what it creates; grants are the new server's business.
+        "--no-owner",
+        "--no-privileges",
+        f"--dbname={name}",
+        str(path),
+    ]
+    backups.run_postgres_tool(command, backups.libpq_environment(connection.settings_dict))

@@ -6,6 +6,7 @@ first needed. Never wider than the image itself.
 """
 
 import posixpath
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -88,3 +89,24 @@ def store(image, picture, image_format, width, written=None):
 def for_images(images):
     """{image id: renditions} for `images`, making what is missing."""
     return {image.pk: make(image) for image in images}
+
+
+def social(image, request):
+    """The rendition that link previews and structured data show: the one nearest 1200
+    pixels wide, in the image's own type where browsers of every kind read it."""
+    made = make(image)
+    own = [r for r in made if r.format == image.format] or made
+    chosen = min(own, key=lambda r: abs(r.width - 1200))
+    return SocialImage(absolute_url(chosen.file.url, request), chosen.width, chosen.height)
+
+
+@dataclass(frozen=True)
+class SocialImage:
+    url: str
+    width: int
+    height: int
+
+
+def absolute_url(url, request):
+    """Storage URLs are absolute with object storage and site-relative on disk."""
+    return url if "://" in url else request.build_absolute_uri(url)

@@ -3,11 +3,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from . import extensions
+from .admin_editor import ColumnEditorMixin
+from .admin_revisions import RevisionAdminMixin
 from .models import Author, Column, Theme
 
 
 @admin.register(Column)
-class ColumnAdmin(admin.ModelAdmin):
+class ColumnAdmin(ColumnEditorMixin, RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["title", "author", "status", "published_at", "theme_list", "updated_at"]
     list_filter = ["status", "author", "themes", "published_at"]
     list_select_related = ["author"]
@@ -63,7 +65,7 @@ class ColumnAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role", "column_count"]
     ordering = ["name"]
     search_fields = ["name", "role"]
@@ -78,7 +80,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "featured", "column_count"]
     list_editable = ["featured"]
     list_filter = ["featured"]

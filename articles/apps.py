@@ -9,6 +9,7 @@ class ArticlesConfig(AppConfig):
         from images.signals import image_changed
         from ops import pagecache
 
+        from . import revisions
         from .models import Author, Column, ColumnImage, Theme, ThemedColumn, render_columns_showing
 
         # Public pages show these: a change makes every cached page stale.
@@ -16,3 +17,4 @@ class ArticlesConfig(AppConfig):
             pagecache.invalidate_on_change(model)
         pagecache.register_expiry(Column.objects.next_scheduled_at)
         image_changed.connect(render_columns_showing, dispatch_uid="articles.render_columns")
+        revisions.register()

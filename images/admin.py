@@ -26,6 +26,9 @@ class ImageAdmin(admin.ModelAdmin):
     date_hierarchy = "uploaded_at"
     list_per_page = 40
 
+    class Media:
+        css = {"all": ["css/newsroom.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
 
@@ -68,7 +71,9 @@ class ImageAdmin(admin.ModelAdmin):
             return JsonResponse({"error": "Geen toegang tot de beeldbank."}, status=403)
         queryset = self.get_queryset(request)
         query = request.GET.get("q", "").strip()[:100]
-        if query:
+        if request.GET.get("id", "").isdigit():
+            queryset = queryset.filter(pk=int(request.GET["id"]))
+        elif query:
             queryset, _ = self.get_search_results(request, queryset, query)
         items = []
         for image in queryset[:PICKER_LIMIT]:

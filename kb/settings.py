@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.forms",
     "taggit",
     "reversion",
     "articles",
@@ -127,6 +128,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render with the project's templates too (the column editor's widget).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "kb.wsgi.application"
 

@@ -46,7 +46,8 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 
-IMAGE_REFERENCE = re.compile(r"^[ \t]*\[\[beeld:(\d+)\]\][ \t]*$", re.MULTILINE)
+# Browsers send a textarea's lines ending in \r\n.
+IMAGE_REFERENCE = re.compile(r"^[ \t]*\[\[beeld:(\d+)\]\][ \t]*\r?$", re.MULTILINE)
 RENDERED_REFERENCE = re.compile(r"<p>\[\[beeld:(\d+)\]\]</p>")
 HEADING = re.compile(r"<h([2-4])>(.*?)</h\1>", re.DOTALL)
 HEADING_WITH_ID = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)

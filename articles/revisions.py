@@ -247,16 +247,21 @@ def display(model_field, value):
 TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
 
 
+# Unchanged stretches longer than this are shortened to their ends in a diff.
+CONTEXT_CHARS = 240
+
+
 def word_diff(old, new):
     """`new` as HTML with the words taken out of `old` in <del> and the words put in
-    in <ins>; whitespace and punctuation count as words of their own."""
+    in <ins>; whitespace and punctuation count as words of their own. Long unchanged
+    stretches show only their beginning and end."""
     a, b = TOKEN.findall(old), TOKEN.findall(new)
     parts = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         removed, added = "".join(a[i1:i2]), "".join(b[j1:j2])
         if tag == "equal":
-            parts.append(html.escape(added))
+            parts.append(shortened(added, first=i1 == 0, last=i2 == len(a)))
             continue
         if removed:
             parts.append(format_html("<del>{}</del>", removed))
@@ -275,6 +280,18 @@ def forget(version):
             if str(link.field_dict["content_object_id"]) == version.object_id:
                 link.delete()
     version.delete()
+
+
+def shortened(text, *, first, last):
+    """Unchanged text for a diff: whole when short, else the ends next to changes."""
+    if len(text) <= 2 * CONTEXT_CHARS + 40:
+        return html.escape(text)
+    head = "" if first else text[:CONTEXT_CHARS].rsplit(" ", 1)[0] + " "
+    tail = "" if last else " " + text[-CONTEXT_CHARS:].split(" ", 1)[-1]
+    skipped = len(text) - len(head) - len(tail)
+    return format_html(
+        '{}<span class="diff__skip">[… {} tekens ongewijzigd …]</span>{}', head, skipped, tail
+    )
 
 
 # --- Restoring ------------------------------------------------------------------------

@@ -81,3 +81,41 @@ def make_image(
         credit=credit,
         user=user,
     )
+
+
+def illustrate(slug):
+    """Give the column `slug` a header image and two images in its text (a long seed
+    column then has figures, a table of contents and breadcrumbs): what the checkers
+    and `make audit` look at."""
+    from articles.models import Column
+
+    column = Column.objects.get(slug=slug)
+    header = make_image(
+        "Twee mensen aan een tafel in gesprek, op gelijke hoogte",
+        width=1600,
+        height=900,
+        caption="Gelijkwaardig in gesprek",
+        credit="Kennisbank",
+        name="gesprek.jpg",
+    )
+    first = make_image(
+        "Een klant en een medewerker geven elkaar een hand",
+        width=1200,
+        height=800,
+        name="hand.jpg",
+    )
+    second = make_image(
+        "Een schema met drie pijlen tussen klant, medewerker en leiding",
+        width=1000,
+        height=1000,
+        image_format="PNG",
+        caption="Drie richtingen",
+        name="schema.png",
+    )
+    paragraphs = column.body.split("\n\n")
+    paragraphs.insert(2, f"[[beeld:{first.pk}]]")
+    paragraphs.insert(len(paragraphs) - 2, f"[[beeld:{second.pk}]]")
+    column.body = "\n\n".join(paragraphs)
+    column.header_image = header
+    column.save()
+    return column

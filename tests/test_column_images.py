@@ -36,6 +36,13 @@ def test_an_image_reference_on_its_own_line_shows_the_figure(column_factory, ima
     assert column.word_count == 5
 
 
+def test_a_reference_sent_by_a_browser_with_crlf_line_ends_works(column_factory, image_factory):
+    image = image_factory()
+    column = column_factory(body=f"Eerst.\r\n\r\n[[beeld:{image.pk}]]\r\n\r\nDan.")
+    assert "<figure" in column.body_html
+    assert list(column.inline_images.all()) == [image]
+
+
 def test_a_reference_inside_a_sentence_stays_text(column_factory, image_factory):
     image = image_factory()
     column = column_factory(body=f"Zie [[beeld:{image.pk}]] hierboven.")

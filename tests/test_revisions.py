@@ -138,6 +138,16 @@ def test_the_diff_is_word_by_word():
     assert revisions.word_diff("a <b>", "a <i>") == "a &lt;<del>b</del><ins>i</ins>&gt;"
 
 
+def test_long_unchanged_stretches_are_shortened_in_a_diff():
+    before = "Begin. " + "Een lange zin die niet verandert. " * 40 + "Einde oud."
+    after = before.replace("Einde oud.", "Einde nieuw.")
+    diff = revisions.word_diff(before, after)
+    assert diff.startswith('<span class="diff__skip">[… ')
+    assert "tekens ongewijzigd …]</span> " in diff
+    assert diff.endswith("Einde <del>oud</del><ins>nieuw</ins>.")
+    assert len(diff) < 600
+
+
 def test_comparing_lists_themes_added_and_removed_status_and_dates(draft, editor_client, themes):
     editor_client.post(
         reverse("admin:articles_column_change", args=[draft.pk]),

@@ -232,9 +232,13 @@ STORAGES = {
 # the renditions made of each image (never wider than the image itself).
 IMAGES_MAX_BYTES = env_int("DJANGO_IMAGES_MAX_BYTES", 10 * 1024 * 1024)
 IMAGES_MAX_PIXELS = env_int("DJANGO_IMAGES_MAX_PIXELS", 40_000_000)
-IMAGES_RENDITION_WIDTHS = [
-    int(width) for width in env_list("DJANGO_IMAGES_RENDITION_WIDTHS", "400,800,1200,1600")
-]
+IMAGES_RENDITION_WIDTHS = env_list("DJANGO_IMAGES_RENDITION_WIDTHS", "400,800,1200,1600")
+if not all(width.isdigit() and int(width) > 0 for width in IMAGES_RENDITION_WIDTHS):
+    raise ImproperlyConfigured(
+        "DJANGO_IMAGES_RENDITION_WIDTHS must be whole numbers of pixels, comma-separated, "
+        f"not {','.join(IMAGES_RENDITION_WIDTHS)!r}."
+    )
+IMAGES_RENDITION_WIDTHS = [int(width) for width in IMAGES_RENDITION_WIDTHS]
 
 LOGIN_URL = "admin:login"
 

@@ -197,3 +197,46 @@ def test_the_csp_allows_the_origin_images_come_from(options, origin):
     assert (
         media_origins({"BACKEND": "django.core.files.storage.FileSystemStorage"}, "/media/") == []
     )
+
+
+def settings_in_a_fresh_process(code, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env, DJANGO_SECRET_KEY="x", DJANGO_SETTINGS_MODULE="kb.settings")
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; {code}",
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+
+
+def test_the_environment_selects_object_storage_and_the_csp_follows():
+    result = settings_in_a_fresh_process(
+        "print(settings.STORAGES['default']['BACKEND']);"
+        " print(settings.STORAGES['default']['OPTIONS']['bucket_name']);"
+        " print(' '.join(settings.SECURE_CSP['img-src']))",
+        DJANGO_MEDIA_S3_BUCKET="kennisbank-media",
+        DJANGO_MEDIA_S3_ENDPOINT_URL="https://objects.example.nl",
+    )
+    assert result.returncode == 0, result.stderr
+    backend, bucket, img_src = result.stdout.splitlines()
+    assert backend == "storages.backends.s3.S3Storage" and bucket == "kennisbank-media"
+    assert img_src.split() == ["'self'", "data:", "https://objects.example.nl"]
+
+
+def test_by_default_media_stay_on_this_machine():
+    result = settings_in_a_fresh_process(
+        "print(settings.STORAGES['default']['BACKEND']); print(settings.SERVE_MEDIA)"
+    )
+    assert result.stdout.split() == ["django.core.files.storage.FileSystemStorage", "False"]
+
+
+def test_rendition_widths_that_are_not_numbers_are_a_clear_error():
+    result = settings_in_a_fresh_process("", DJANGO_IMAGES_RENDITION_WIDTHS="400,breed")
+    assert result.returncode != 0
+    assert "DJANGO_IMAGES_RENDITION_WIDTHS must be whole numbers" in result.stderr

@@ -158,7 +158,7 @@ def main():
         ["migrate", "--noinput", "-v0"],
         ["createcachetable"],
         ["load_seed"],
-        ["shell", "-c", ILLUSTRATE],
+        ["shell", "--verbosity", "0", "-c", ILLUSTRATE],
         ["collectstatic", "--noinput", "-v0"],
     ):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)

@@ -7,6 +7,8 @@ from django.utils.text import capfirst, smart_split, unescape_string_literal
 from django.utils.translation import ngettext
 
 from . import extensions
+from .admin_editor import ColumnEditorMixin
+from .admin_revisions import RevisionAdminMixin
 from .forms import ThemeSelect, ThemesField
 from .models import Author, Column, Theme
 
@@ -59,7 +61,7 @@ STATE_ORDER = Case(
 
 
 @admin.register(Column)
-class ColumnAdmin(admin.ModelAdmin):
+class ColumnAdmin(ColumnEditorMixin, RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["title", "author", "state", "published_at", "theme_list", "updated_at"]
     list_filter = [StateFilter, "author", ("themes", ThemeFilter), "published_at"]
     list_select_related = ["author"]
@@ -159,7 +161,7 @@ class ColumnAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role", "column_count"]
     ordering = ["name"]
     search_fields = ["name", "role"]  # in this order: see get_search_results
@@ -191,7 +193,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(RevisionAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "featured", "column_count", "on_site"]
     ordering = ["name"]  # also for the column form's theme autocomplete
     list_editable = ["featured"]

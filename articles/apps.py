@@ -6,11 +6,15 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Columns"
 
     def ready(self):
+        from images.signals import image_changed
         from ops import pagecache
 
-        from .models import Author, Column, Theme, ThemedColumn
+        from . import revisions
+        from .models import Author, Column, ColumnImage, Theme, ThemedColumn, render_columns_showing
 
         # Public pages show these: a change makes every cached page stale.
-        for model in (Column, Author, Theme, ThemedColumn):
+        for model in (Column, Author, Theme, ThemedColumn, ColumnImage):
             pagecache.invalidate_on_change(model)
         pagecache.register_expiry(Column.objects.next_scheduled_at)
+        image_changed.connect(render_columns_showing, dispatch_uid="articles.render_columns")
+        revisions.register()

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from images import html as image_html
+
 from .models import Author, Column, Theme
 
 FEED_LENGTH = 20
@@ -44,7 +46,10 @@ class LatestColumnsFeed(Feed):
         return item.lead
 
     def item_extra_kwargs(self, item):
-        return {"content": item.body_html}
+        # Images in the text have site-relative addresses; feed readers need whole ones.
+        return {
+            "content": image_html.absolute(item.body_html, self.request.build_absolute_uri("/"))
+        }
 
     def item_author_name(self, item):
         return item.author.name

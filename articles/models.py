@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
@@ -9,8 +10,11 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from images import html as image_html
+from images.models import Image
+
 from . import extensions
-from .markdown import count_words, render_markdown
+from .markdown import count_words, image_references, render_markdown, table_of_contents
 
 WORDS_PER_MINUTE = 200
 
@@ -129,8 +133,9 @@ class ThemedColumn(TaggedItemBase):
         ]
 
     def __str__(self):
-        # The admin lists these under their column when it is deleted; taggit's
-        # "<column> tagged with <theme>" is half English.
+        # The theme's name: what the admin lists under a column being deleted (taggit's
+        # "<column> tagged with <theme>" is half English), and what a revision
+        # remembers of a column's theme.
         return self.tag.name
 
 
@@ -219,6 +224,25 @@ class Column(models.Model):
         db_index=True,
         help_text="Een moment in de toekomst plant de column in. Leeg bij publiceren: nu.",
     )
+    header_image = models.ForeignKey(
+        Image,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="kopbeeld",
+        help_text="Staat boven de tekst, en bij gedeelde links (Open Graph).",
+    )
+    # The library images the text shows ([[beeld:N]]), kept at save time: an image a
+    # column shows cannot be deleted, and a change to it renders those columns again.
+    inline_images = models.ManyToManyField(
+        Image,
+        through="ColumnImage",
+        related_name="+",
+        blank=True,
+        editable=False,
+        verbose_name="beelden in de tekst",
+    )
     source_name = models.CharField("oorspronkelijke publicatie", max_length=200, blank=True)
     source_url = models.URLField("adres van de bron", blank=True)
     reactions_closed = models.BooleanField(
@@ -249,18 +273,53 @@ class Column(models.Model):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        self.body_html = render_markdown(self.body)
+        shown = self.render_body()
         self.word_count = count_words(self.body)
         super().save(*args, **kwargs)
+        self.inline_images.set(shown)
 
     def get_absolute_url(self):
         return reverse("articles:column_detail", kwargs={"slug": self.slug})
+
+    def render_body(self):
+        """Render the text into `body_html`; returns the library images it shows."""
+        wanted = image_references(self.body)
+        found = Image.objects.prefetch_related("renditions").in_bulk(wanted) if wanted else {}
+        figures = {pk: image_html.figure(image) for pk, image in found.items()}
+        self.body_html = render_markdown(self.body, figures=figures.get)
+        return list(found.values())
 
     def clean(self):
         # Forms check the constraints before save(): publishing with an empty
         # moment means "now" there too, as the field's help text promises.
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        wanted = image_references(self.body)
+        known = Image.objects.filter(pk__in=wanted).values_list("pk", flat=True)
+        missing = sorted(set(wanted) - set(known))
+        if missing:
+            numbers = ", ".join(str(number) for number in missing)
+            raise ValidationError(
+                {
+                    "body": f"Beeld {numbers} bestaat niet in de beeldbank. Kies het beeld "
+                    "met ‘Beeld invoegen’, of haal de regel weg."
+                    if len(missing) == 1
+                    else f"De beelden {numbers} bestaan niet in de beeldbank. Kies ze met "
+                    "‘Beeld invoegen’, of haal de regels weg."
+                }
+            )
+
+    @property
+    def table_of_contents(self):
+        """The subheadings, for a contents list: only for three or more."""
+        entries = table_of_contents(self.body_html)
+        return entries if sum(1 + len(sub) for _, _, sub in entries) >= 3 else []
+
+    @property
+    def breadcrumb_theme(self):
+        """The theme in the breadcrumbs: the first by name, the same on every visit."""
+        themes = list(self.themes.all())
+        return themes[0] if themes else None
 
     @classmethod
     def public_lookups(cls):
@@ -313,3 +372,31 @@ class Column(models.Model):
             return False
         close_at = self.reactions_close_at
         return close_at is None or timezone.now() < close_at
+
+
+def render_columns_showing(sender, image, **kwargs):
+    """images.signals.image_changed: the columns whose text shows `image` render it
+    again (its alt text, caption, credit or file changed). No new revision: the text
+    the editors wrote is the same."""
+    for column in Column.objects.filter(inline_images=image).select_related(None):
+        column.save(update_fields=["body_html"])
+
+
+class ColumnImage(models.Model):
+    """A library image that a column's text shows."""
+
+    column = models.ForeignKey(Column, on_delete=models.CASCADE, verbose_name="column")
+    image = models.ForeignKey(
+        Image, on_delete=models.PROTECT, related_name="+", verbose_name="beeld"
+    )
+
+    class Meta:
+        ordering = ["column", "image"]
+        verbose_name = "beeld in een column"
+        verbose_name_plural = "beelden in columns"
+        constraints = [
+            models.UniqueConstraint(fields=["column", "image"], name="unique_image_per_column"),
+        ]
+
+    def __str__(self):
+        return f"In de tekst van ‘{self.column}’"

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from images.renditions import social
+
 
 @require_safe
 @cache_control(max_age=86400, public=True)
@@ -52,7 +54,41 @@ def column_json_ld(column, request):
         "image": request.build_absolute_uri(static("icons/icon-512.png")),
         "dateModified": column.updated_at.isoformat(),
     }
+    if column.header_image:
+        shared = social(column.header_image, request)
+        data["image"] = {
+            "@type": "ImageObject",
+            "url": shared.url,
+            "width": shared.width,
+            "height": shared.height,
+            "caption": column.header_image.alt_text,
+        }
     if column.published_at:
         data["datePublished"] = column.published_at.isoformat()
         data["dateModified"] = max(column.updated_at, column.published_at).isoformat()
     return data
+
+
+def breadcrumb_json_ld(column, request):
+    """schema.org BreadcrumbList of the column page: Home › theme › column, the same
+    trail the page shows."""
+    trail = [("Home", reverse("articles:home"))]
+    theme = column.breadcrumb_theme
+    if theme:
+        trail.append((theme.name[:1].upper() + theme.name[1:], theme.get_absolute_url()))
+    else:
+        trail.append(("Columns", reverse("articles:column_list")))
+    trail.append((column.title, column.get_absolute_url()))
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": request.build_absolute_uri(url),
+            }
+            for position, (name, url) in enumerate(trail, start=1)
+        ],
+    }

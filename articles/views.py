@@ -34,7 +34,13 @@ def column_list(request):
 
 
 def column_detail(request, slug):
-    column = get_object_or_404(Column.objects.visible_to(request.user).with_related(), slug=slug)
+    columns = (
+        Column.objects.visible_to(request.user)
+        .with_related()
+        .select_related("header_image")
+        .prefetch_related("header_image__renditions")
+    )
+    column = get_object_or_404(columns, slug=slug)
     return render_column_page(request, column)
 
 

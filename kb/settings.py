@@ -37,6 +37,29 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def media_origins(storage, media_url):
+    """The origins images are served from when that is not this site: what the
+    Content-Security-Policy's img-src must allow."""
+    options = storage.get("OPTIONS", {})
+    if storage["BACKEND"].startswith("storages.backends.s3"):
+        if options.get("custom_domain"):
+            return [f"https://{options['custom_domain']}"]
+        endpoint = options.get("endpoint_url")
+        if endpoint:
+            scheme, _, host = endpoint.partition("://")
+            host = host.split("/")[0]
+            if options.get("addressing_style") == "virtual":
+                return [f"{scheme}://{options['bucket_name']}.{host}"]
+            return [f"{scheme}://{host}"]
+        region = options.get("region_name")
+        host = f"s3.{region}.amazonaws.com" if region else "s3.amazonaws.com"
+        return [f"https://{options['bucket_name']}.{host}"]
+    if "://" in media_url:
+        scheme, _, rest = media_url.partition("://")
+        return [f"{scheme}://{rest.split('/')[0]}"]
+    return []
+
+
 DEBUG = env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -63,8 +86,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    "django.forms",
     "taggit",
+    "reversion",
     "articles",
+    "images",
     "search",
     "reactions",
     "ops",
@@ -106,6 +132,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render with the project's templates too (the column editor's widget).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "kb.wsgi.application"
 
@@ -167,13 +196,55 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_MAX_AGE = 31536000  # hashed names: cache for a year
+
+# Uploaded media (the image library): a folder on this machine by default, served under
+# MEDIA_URL (by `make run` in development, by the reverse proxy in production). With
+# DJANGO_MEDIA_S3_BUCKET set they go to S3-compatible object storage instead, which
+# several app servers share. See docs/images.md.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
+MEDIA_S3_BUCKET = os.environ.get("DJANGO_MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_MEDIA_S3_REGION") or None,
+            "access_key": os.environ.get("DJANGO_MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("DJANGO_MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": os.environ.get("DJANGO_MEDIA_S3_CUSTOM_DOMAIN") or None,
+            "addressing_style": os.environ.get("DJANGO_MEDIA_S3_ADDRESSING_STYLE") or None,
+            # Public, permanent addresses: pages with images are cached whole.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Django itself serves MEDIA_URL from MEDIA_ROOT when true (development, tests, `make
+# audit`); in production the reverse proxy does, or the files are in object storage.
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
-WHITENOISE_MAX_AGE = 31536000  # hashed names: cache for a year
+
+# Uploads to the image library: the largest file and picture accepted, and the widths of
+# the renditions made of each image (never wider than the image itself).
+IMAGES_MAX_BYTES = env_int("DJANGO_IMAGES_MAX_BYTES", 10 * 1024 * 1024)
+IMAGES_MAX_PIXELS = env_int("DJANGO_IMAGES_MAX_PIXELS", 40_000_000)
+IMAGES_RENDITION_WIDTHS = env_list("DJANGO_IMAGES_RENDITION_WIDTHS", "400,800,1200,1600")
+if not all(width.isdigit() and int(width) > 0 for width in IMAGES_RENDITION_WIDTHS):
+    raise ImproperlyConfigured(
+        "DJANGO_IMAGES_RENDITION_WIDTHS must be whole numbers of pixels, comma-separated, "
+        f"not {','.join(IMAGES_RENDITION_WIDTHS)!r}."
+    )
+IMAGES_RENDITION_WIDTHS = [int(width) for width in IMAGES_RENDITION_WIDTHS]
 
 # The admin's is the only login: after it, a `?next=` that is not on this site leads
 # to the admin index (Django's default, /accounts/profile/, does not exist here).
@@ -260,12 +331,13 @@ SESSION_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
-# Strict Content Security Policy: only this site's own files; no inline code.
+# Strict Content Security Policy: only this site's own files (and the media storage's
+# origin, when images are served from object storage); no inline code.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *media_origins(MEDIA_STORAGE, MEDIA_URL)],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -1,9 +1,13 @@
+import re
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from articles.seo import favicon, robots_txt
 from articles.sitemaps import SITEMAPS
+from images.views import media
 from ops.login import RateLimitedAdminLoginForm
 from ops.views import healthz
 
@@ -30,3 +34,8 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("reactions.urls")),
 ]
+
+if "://" not in settings.MEDIA_URL:
+    # Uploaded images, when Django serves them (see images.views.media).
+    prefix = re.escape(settings.MEDIA_URL.strip("/"))
+    urlpatterns.insert(0, re_path(rf"^{prefix}/(?P<path>.+)$", media, name="media"))

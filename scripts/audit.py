@@ -1,6 +1,7 @@
 """Lighthouse on a production-like Kennisbank: prints the four category scores of
-the home page, a column, a theme and the search page (with results), and exits
-with 1 when any is below the minimum.
+the home page, a column, a long column with a header image and two images in its
+text, a theme and the search page (with results), and exits with 1 when any is
+below the minimum.
 
 Production-like: a fresh SQLite database with the seed columns, collectstatic
 (whitenoise, compressed and hashed), gunicorn with debug off. `make audit` runs it.
@@ -60,6 +61,12 @@ def wait_for(url, server, seconds=30):
 
 
 SEARCH = "/zoeken/?q=klant"  # results, highlights, facets
+# A long seed column given a header image and two inline images (tests.images.illustrate).
+ILLUSTRATED = "/columns/ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid/"
+ILLUSTRATE = (
+    "from tests.images import illustrate; "
+    "illustrate('ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid')"
+)
 
 
 def pages_to_audit(base):
@@ -72,7 +79,16 @@ def pages_to_audit(base):
     status, search = get(base + SEARCH)
     if status != 200 or 'id="zoekresultaten"' not in search:
         sys.exit(f"{SEARCH} answered {status} without results.")
-    return {"home": "/", "column": column, "theme": theme, "search": SEARCH}
+    status, illustrated = get(base + ILLUSTRATED)
+    if status != 200 or illustrated.count("<figure") != 3:
+        sys.exit(f"{ILLUSTRATED} answered {status} without its three images.")
+    return {
+        "home": "/",
+        "column": column,
+        "images": ILLUSTRATED,
+        "theme": theme,
+        "search": SEARCH,
+    }
 
 
 def lighthouse(url, folder, attempts=3):
@@ -133,12 +149,16 @@ def main():
         "DATABASE_URL": f"sqlite:///{work / 'audit.sqlite3'}",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_LOG_LEVEL": "WARNING",
+        # The uploaded images, served by the app itself here (a proxy does in production).
+        "DJANGO_MEDIA_ROOT": str(work / "media"),
+        "DJANGO_SERVE_MEDIA": "true",
     }
     manage = [str(PYTHON), "manage.py"]
     for command in (
         ["migrate", "--noinput", "-v0"],
         ["createcachetable"],
         ["load_seed"],
+        ["shell", "--verbosity", "0", "-c", ILLUSTRATE],
         ["collectstatic", "--noinput", "-v0"],
     ):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from . import factories, reactions
+from . import factories, images, reactions
 from .redactie import redactie_group
 
 
@@ -16,6 +16,12 @@ def _static_files_without_collectstatic(settings):
     }
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory):
+    """Uploaded images go to a folder of each test's own, never the project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +72,13 @@ def editor_client(editor):
     editor_client = Client()
     editor_client.force_login(editor)
     return editor_client
+
+
+@pytest.fixture
+def image_factory(db):
+    """make(alt_text=..., width=..., height=..., ...): a library image from a generated
+    picture, stored as an upload would be."""
+    return images.make_image
 
 
 @pytest.fixture

@@ -10,13 +10,14 @@ from django.contrib.auth.models import Group, Permission
 
 def restore_redactie_group():
     """The Redactie group as the data migrations make it: curating columns, authors
-    and themes (0002) and moderating reactions (0003)."""
+    and themes (0002), moderating reactions (0003) and keeping the image library."""
     codenames = []
     for name, models in [
-        ("0002_redactie_group", "MODELS"),
-        ("0003_reactions", "MODERATION_MODELS"),
+        ("articles.migrations.0002_redactie_group", "MODELS"),
+        ("articles.migrations.0003_reactions", "MODERATION_MODELS"),
+        ("images.migrations.0002_redactie_group", "MODELS"),
     ]:
-        migration = importlib.import_module(f"articles.migrations.{name}")
+        migration = importlib.import_module(name)
         codenames += [
             f"{action}_{model}"
             for model in getattr(migration, models)
@@ -25,7 +26,7 @@ def restore_redactie_group():
     group, _ = Group.objects.get_or_create(name="Redactie")
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=["articles", "reactions"], codename__in=codenames
+            content_type__app_label__in=["articles", "reactions", "images"], codename__in=codenames
         )
     )
     return group

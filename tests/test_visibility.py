@@ -147,7 +147,7 @@ def test_body_is_rendered_and_sanitised_on_save(column):
         "> Een citaat"
     )
     column.save()
-    assert "<h2>Kop</h2>" in column.body_html
+    assert '<h2 id="kop">Kop</h2>' in column.body_html
     assert "<blockquote>" in column.body_html
     assert "<script" not in column.body_html
     assert "javascript:" not in column.body_html

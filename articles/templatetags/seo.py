@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.seo import column_json_ld
+from articles.seo import breadcrumb_json_ld, column_json_ld
 
 register = template.Library()
 
@@ -12,11 +12,21 @@ register = template.Library()
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-@register.simple_tag(takes_context=True)
-def column_structured_data(context, column):
-    """<script type="application/ld+json"> with the column as a schema.org Article."""
-    data = json.dumps(column_json_ld(column, context["request"]), ensure_ascii=False)
+def json_ld_script(data):
+    data = json.dumps(data, ensure_ascii=False)
     return format_html(
         '<script type="application/ld+json">{}</script>',
         mark_safe(data.translate(JSON_SCRIPT_ESCAPES)),
     )
+
+
+@register.simple_tag(takes_context=True)
+def column_structured_data(context, column):
+    """<script type="application/ld+json"> with the column as a schema.org Article."""
+    return json_ld_script(column_json_ld(column, context["request"]))
+
+
+@register.simple_tag(takes_context=True)
+def column_breadcrumb_data(context, column):
+    """<script type="application/ld+json"> with the page's breadcrumbs."""
+    return json_ld_script(breadcrumb_json_ld(column, context["request"]))

@@ -37,6 +37,7 @@ def _live_server_serves_static_source_files():
         },
         WHITENOISE_AUTOREFRESH=True,
         WHITENOISE_USE_FINDERS=True,
+        SERVE_MEDIA=True,  # uploaded images, from each test's own media folder
     ):
         yield
 
@@ -144,6 +145,9 @@ SEARCHES = [
 ]
 # A column with a conversation under it: a reader's reaction and the editors' answer.
 REACTED_COLUMN = "ga-jij-naar-de-klant"
+# A long column with a header image and two images in its text (and so a table of
+# contents, breadcrumbs and figures) for the checkers.
+ILLUSTRATED_COLUMN = "ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid"
 
 
 @pytest.fixture
@@ -156,6 +160,9 @@ def public_pages(site, settings):
     from tests.factories import ReactionFactory
 
     settings.COLUMNS_PER_PAGE = 2
+    from tests.images import illustrate
+
+    illustrate(ILLUSTRATED_COLUMN)
     column = Column.objects.get(slug=REACTED_COLUMN)
     question = ReactionFactory(
         column=column, name="Anna de Vries", body="Herkenbaar! Hoe begin je daarmee?"

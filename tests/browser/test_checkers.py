@@ -3,7 +3,7 @@
 import re
 
 from . import tools
-from .conftest import REACTED_COLUMN
+from .conftest import ILLUSTRATED_COLUMN, REACTED_COLUMN
 
 
 def test_every_public_page_is_valid_html(public_pages):
@@ -89,3 +89,9 @@ def test_every_public_page_has_its_own_title_and_canonical_url(public_pages, sit
     }
     assert duplicates == {}
     assert canonicals == {url: url for url in canonicals}
+
+
+def test_crawl_covers_a_column_with_images_contents_and_breadcrumbs(public_pages, site):
+    column = public_pages[f"{site}/columns/{ILLUSTRATED_COLUMN}/"]
+    assert column.count("<figure") == 3 and column.count("srcset=") == 6
+    assert '<nav class="toc"' in column and 'aria-label="Kruimelpad"' in column

@@ -46,10 +46,7 @@ class LatestColumnsFeed(Feed):
         return item.lead
 
     def item_extra_kwargs(self, item):
-        # Images in the text have site-relative addresses; feed readers need whole ones.
-        return {
-            "content": image_html.absolute(item.body_html, self.request.build_absolute_uri("/"))
-        }
+        return {"content": item.body_html}  # its images made absolute in get_feed
 
     def item_author_name(self, item):
         return item.author.name
@@ -70,8 +67,11 @@ class LatestColumnsFeed(Feed):
         """The feed for this request. One Feed object in the URLconf serves every
         thread, so it keeps no request: what needs this request's host is done here."""
         feed = super().get_feed(obj, request)
+        site = request.build_absolute_uri("/")
         for item in feed.items:
             item["author_link"] = request.build_absolute_uri(item["author_link"])
+            # Images in the text have site-relative addresses; feed readers need whole ones.
+            item["content"] = image_html.absolute(item["content"], site)
         return feed
 
 

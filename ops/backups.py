@@ -8,6 +8,12 @@ domain app), and the files and tools `manage.py backup` and `restore` use.
 
 A backup holds password hashes and e-mail addresses: its folder is private to the
 owner (0700) and so is every file in it (0600).
+
+Uploaded files (the image library) are part of a backup when they are kept in a local
+folder (Django's default storage is a FileSystemStorage): they go into a tar archive
+next to the database file, `<name>.media.tar`, and a restore puts them back through
+the default storage. With object storage (S3) the bucket is the media store: back it
+up with the bucket's own versioning or replication.
 """
 
 import os
@@ -15,6 +21,8 @@ import re
 import shutil
 import stat
 import subprocess
+import tarfile
+from pathlib import Path
 
 from django.core.management.base import CommandError
 from django.dispatch import Signal
@@ -52,6 +60,78 @@ def private_folder(folder):
             f"`chmod 700 {folder}`, or choose another folder with --dir."
         )
     return folder
+
+
+def media_archive_of(database_backup):
+    """The media archive that belongs with a database backup file."""
+    database_backup = Path(database_backup)
+    return database_backup.with_name(database_backup.stem + ".media.tar")
+
+
+def local_media_folder():
+    """The folder of the default storage when it is a local one (else None)."""
+    from django.core.files.storage import FileSystemStorage, default_storage
+
+    if isinstance(default_storage, FileSystemStorage):
+        return Path(default_storage.location)
+    return None
+
+
+def media_files(folder):
+    """The files below `folder`, relative to it, in a stable order."""
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(
+        path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()
+    )
+
+
+def write_media_archive(path, folder, names):
+    """A tar archive at `path` (an existing private file) of `names` below `folder`.
+    Images are compressed already, so the archive is not."""
+    with tarfile.open(path, "w") as archive:
+        for name in names:
+            archive.add(folder / name, arcname=name, recursive=False)
+
+
+def media_in_archive(path):
+    """The names of the regular files in a media archive; anything else (links, absolute
+    or parent paths) makes it an archive this site did not write."""
+    try:
+        with tarfile.open(path) as archive:
+            members = archive.getmembers()
+    except (tarfile.TarError, OSError) as error:
+        raise CommandError(f"{path} is not a media archive of a backup: {error}.") from None
+    names = []
+    for member in members:
+        if member.isdir():
+            continue
+        name = Path(member.name)
+        if not member.isfile() or name.is_absolute() or ".." in name.parts:
+            raise CommandError(f"{path} holds {member.name!r}, which a backup never writes.")
+        names.append(member.name)
+    return names
+
+
+def restore_media(path, names):
+    """Write the files of the media archive `path` through the default storage, under
+    their own names (checked to be free before anything was restored)."""
+    from django.core.files import File
+    from django.core.files.storage import default_storage
+
+    with tarfile.open(path) as archive:
+        for name in names:
+            with archive.extractfile(name) as content:
+                saved = default_storage.save(name, File(content, name=name))
+            if saved != name:
+                raise CommandError(f"The media file {name} came back as {saved}.")
+
+
+def media_in_the_way(names):
+    """The names that the default storage already holds."""
+    from django.core.files.storage import default_storage
+
+    return [name for name in names if default_storage.exists(name)]
 
 
 def create_private_file(path):

@@ -3,10 +3,13 @@ and only its owner can read it (it holds password hashes and e-mail addresses)."
 
 import json
 import os
+import re
+import shutil
 import sqlite3
 import stat
 import subprocess
 import sys
+import tarfile
 
 import pytest
 from django.apps import apps
@@ -14,6 +17,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 
 import search
 from articles.models import Column
@@ -22,6 +26,7 @@ from ops.management.commands import backup as backup_command
 from reactions.models import Reaction
 
 from . import factories
+from .images import illustrate
 
 SKIPPED = {
     "contenttypes.contenttype",
@@ -62,7 +67,34 @@ def site(seed, editor, django_user_model):
     parent = factories.ReactionFactory(column=column, body="Herkenbaar.\nTweede regel.")
     factories.ReactionFactory(column=column, parent=parent, status=Reaction.Status.PENDING)
     factories.ReactionFactory(column=column, status=Reaction.Status.SPAM)
+    illustrate("ga-jij-naar-de-klant")  # a header image and two in the text: media files
     return every_row()
+
+
+def media():
+    """{name: bytes} of every uploaded file (originals and renditions)."""
+    root = settings.MEDIA_ROOT
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file()
+    }
+
+
+def empty_media_folder():
+    shutil.rmtree(settings.MEDIA_ROOT)
+    settings.MEDIA_ROOT.mkdir()
+
+
+def assert_the_media_came_back(folder, path, files):
+    archive = backups.media_archive_of(path)
+    assert sorted(os.listdir(folder)) == sorted([os.path.basename(path), archive.name])
+    assert mode_of(archive) == 0o600
+    assert media() == files
+    # What the column page shows is there: every image address names a restored file.
+    page = Client().get(Column.objects.get(slug="ga-jij-naar-de-klant").get_absolute_url())
+    shown = set(re.findall(r'src="/media/([^"]+)"', page.content.decode()))
+    assert shown and shown <= set(files)
 
 
 @pytest.fixture
@@ -120,15 +152,17 @@ def test_sqlite_backup_restores_every_row_and_leaves_no_files_next_to_it(site, t
     # The test database lives in memory; a copy of a site's file says "WAL mode".
     wal_mode(path)
 
+    files = media()
     call_command("flush", interactive=False, verbosity=0)
+    empty_media_folder()
     assert Column.objects.count() == 0
     call_command("restore", path)
 
     assert every_row() == site
     assert Reaction.objects.count() == 3
     assert search.search("evenwaardigheid").total == 2  # the index is rebuilt
-    # No -wal or -shm file was left next to the backup.
-    assert sorted(os.listdir(folder)) == [os.path.basename(path)]
+    # The uploaded images are back, and no -wal or -shm file was left next to the backup.
+    assert_the_media_came_back(folder, path, files)
 
 
 def wal_mode(path):
@@ -180,7 +214,7 @@ def test_backups_are_private_to_their_owner(tmp_path, capsys, usual_umask):
     path = backup(folder, capsys)
     assert mode_of(folder) == 0o700
     assert mode_of(path) == 0o600
-    assert sorted(os.listdir(folder)) == [os.path.basename(path)]
+    assert sorted(os.listdir(folder)) == [os.path.basename(path)]  # no uploads, no archive
 
 
 @pytest.mark.django_db(transaction=True)
@@ -342,10 +376,42 @@ def test_postgres_backup_restores_every_row_into_a_new_database(site, tmp_path, 
     with open(path, "rb") as dump:
         assert dump.read(5) == b"PGDMP"  # pg_dump's custom format
 
+    files = media()
     request.getfixturevalue("emptied_database")
+    empty_media_folder()
     assert connection.introspection.table_names() == []
     call_command("restore", path)
 
     assert every_row() == site
     assert Reaction.objects.count() == 3
     assert search.search("evenwaardigheid").total == 2  # the index is rebuilt
+    assert_the_media_came_back(folder, path, files)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_media_files_that_are_already_there(tmp_path):
+    suffix = ".sqlite3" if connection.vendor == "sqlite" else ".dump"
+    path = tmp_path / f"kennisbank{suffix}"
+    path.write_bytes(b"")
+    archive = backups.media_archive_of(path)
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "foto.jpg").write_bytes(b"een foto")
+    with tarfile.open(archive, "w") as tar:
+        tar.add(tmp_path / "images" / "foto.jpg", arcname="images/foto.jpg")
+    (settings.MEDIA_ROOT / "images").mkdir()
+    (settings.MEDIA_ROOT / "images" / "foto.jpg").write_bytes(b"een andere foto")
+
+    with pytest.raises(CommandError, match="already holds images/foto.jpg"):
+        call_command("restore", str(path))
+    assert (settings.MEDIA_ROOT / "images" / "foto.jpg").read_bytes() == b"een andere foto"
+
+
+def test_restore_refuses_a_media_archive_with_paths_outside_the_media_folder(db, tmp_path):
+    path = tmp_path / "kennisbank.sqlite3"
+    path.write_bytes(b"")
+    outside = tmp_path / "weg.txt"
+    outside.write_text("buiten")
+    with tarfile.open(backups.media_archive_of(path), "w") as tar:
+        tar.add(outside, arcname="../weg.txt")
+    with pytest.raises(CommandError, match="which a backup never writes"):
+        call_command("restore", str(path))

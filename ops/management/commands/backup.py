@@ -6,8 +6,13 @@ PostgreSQL: `pg_dump --format=custom`, streamed into the file. pg_dump reads one
 consistent moment by itself; the rows of the database cache and the sessions are
 left out.
 
-The file is private to its owner (0600) in a private folder (0700), and appears under
-its name only once it is complete. Restore with ``manage.py restore``.
+Uploaded files kept in a local folder (the image library) go into a tar archive next
+to it, `<name>.media.tar`, written after the database snapshot: a file a row of the
+snapshot names was stored before that row was (see ops.backups).
+
+The files are private to their owner (0600) in a private folder (0700), and appear
+under their names only once they are complete. Restore with ``manage.py restore``;
+the database file's path is the last line printed.
 """
 
 import os
@@ -39,16 +44,29 @@ class Command(BaseCommand):
         folder = backups.private_folder(Path(dir))
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         path = folder / f"kennisbank-{stamp}{SUFFIXES[connection.vendor]}"
-        partial = backups.create_private_file(path.with_name(path.name + ".partial"))
+        write = backup_sqlite if connection.vendor == "sqlite" else backup_postgres
+        media = backups.local_media_folder()
+        names = backups.media_files(media)
         try:
-            if connection.vendor == "sqlite":
-                backup_sqlite(partial)
-            else:
-                backup_postgres(partial)
-            os.replace(partial, path)
-        finally:
-            partial.unlink(missing_ok=True)
+            written(path, write)
+            if names:
+                archive = backups.media_archive_of(path)
+                written(archive, lambda partial: backups.write_media_archive(partial, media, names))
+                self.stdout.write(str(archive))
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
         self.stdout.write(str(path))
+
+
+def written(path, write):
+    """Let `write(partial)` fill a private file that appears as `path` once complete."""
+    partial = backups.create_private_file(path.with_name(path.name + ".partial"))
+    try:
+        write(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def backup_sqlite(path):

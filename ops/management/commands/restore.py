@@ -5,6 +5,9 @@ database may exist, migrated or not, but must hold no data.
 PostgreSQL (.dump): `pg_restore` into a database without any tables, such as one just
 made with `createdb` (see docs/operations.md, "Backups").
 
+The media archive next to it (`<name>.media.tar`, when the backup has one) is put
+back through the default storage; none of its files may exist there yet.
+
 Afterwards `migrate` brings an older backup up to the code, the apps rebuild their
 derived data (ops.backups.restored) and every cached page goes stale.
 """
@@ -35,14 +38,24 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No backup file at {path}.")
-        if path.suffix == ".sqlite3":
-            restore_sqlite(path)
-        elif path.suffix == ".dump":
-            restore_postgres(path)
-        else:
+        if path.suffix not in (".sqlite3", ".dump"):
             raise CommandError(
                 "A backup file ends in .sqlite3 (SQLite) or .dump (PostgreSQL's pg_dump)."
             )
+        archive = backups.media_archive_of(path)
+        media = backups.media_in_archive(archive) if archive.is_file() else []
+        in_the_way = backups.media_in_the_way(media)
+        if in_the_way:
+            raise CommandError(
+                f"The media storage already holds {in_the_way[0]} (and "
+                f"{len(in_the_way) - 1} more of the backup's files): restore into a new "
+                "site with an empty media folder."
+            )
+        if path.suffix == ".sqlite3":
+            restore_sqlite(path)
+        else:
+            restore_postgres(path)
+        backups.restore_media(archive, media)
         ContentType.objects.clear_cache()  # its ids may differ from the restored rows'
         call_command("migrate", interactive=False, verbosity=0)
         # Derived data (the search index) is rebuilt by the apps that own it.

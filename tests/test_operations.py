@@ -188,6 +188,14 @@ def test_a_404_is_logged_once_readable_in_debug_and_as_json_in_production(tmp_pa
     else:
         env.update(DJANGO_DEBUG="false", BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1")
         env.update(DJANGO_SECRET_KEY="log-test-only", DJANGO_ALLOWED_HOSTS="127.0.0.1")
+        # As `make serve` does first: pages name the collected, hashed static files.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+            timeout=120,
+        )
         command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
 
     statuses, output = server_output(command, env, port, ["/bestaat-niet/", "/robots.txt"])

@@ -35,6 +35,17 @@ def matcher(query):
     return matches
 
 
+def phrase_in(text, stems):
+    """Whether the stems `stems` follow each other in `text` (as a phrase matches)."""
+    found = [word_stems(word) for word in WORD.findall(text)]
+    flat = [stem for word in found for stem in word]
+    size = len(stems)
+    first = stems[0]
+    return any(
+        flat[i] == first and tuple(flat[i : i + size]) == stems for i in range(len(flat) - size + 1)
+    )
+
+
 def _render(text, spans, start, end):
     """Escaped text[start:end] with the marked spans wrapped in <mark>."""
     parts, position = [], start

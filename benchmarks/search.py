@@ -5,7 +5,8 @@
 For each size and database: a fresh database, the seed, `generate_corpus N`, a timed
 `rebuild` of the index and its size, then p50/p95 over a fixed mix of rare, common,
 phrase, prefix, OR and exclusion queries of (a) the complete search (ranked top 10,
-snippets, facets, count, suggestion check) and (b) the same words through an
+snippets, facets, count, correction of typos and compounds) and (b) the same words
+through an
 `icontains` ORM filter (count + newest 10). Each combination runs in its own process.
 PostgreSQL uses the database `kb_search_bench` (or $KB_BENCH_PG_DB) on 127.0.0.1,
 dropped and recreated.
@@ -33,6 +34,9 @@ QUERIES = {
     "phrase": ['"de klant"', '"klant centraal"'],
     "prefix": ["klant*", "organisa*"],
     "or/not": ["vriend OR vijand", "klant -medewerker"],
+    # corrected (search/fuzzy.py): typos, and compounds written apart or together
+    "fuzzy": ["medewerkrs", "organisatei", "Hermarji", "klnat"],
+    "compound": ["klant tevredenheid", "klantcentraal", "pin automaat"],
 }
 REPEAT, BASELINE_REPEAT = 15, 3  # --repeat changes the first
 
@@ -55,7 +59,7 @@ def run_one(size, repeat):
 
     import search
     from articles.models import Column
-    from search import engine, index
+    from search import engine, fuzzy, index
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)  # the page cache (DEBUG off)
@@ -111,7 +115,7 @@ def run_one(size, repeat):
         "match, count, facets, rank": [],
         "page columns": [],
         "snippets": [],
-        "suggestion": [],
+        "correction look-up": [],
     }
     filters = {"themes": [], "author": "", "year": None}
     for text in QUERIES["common"] * max(1, repeat // 3):
@@ -128,9 +132,11 @@ def run_one(size, repeat):
             started = time.perf_counter()
             engine._hits(page, query, found, themes)
             phases["snippets"].append(time.perf_counter() - started)
-            started = time.perf_counter()
-            engine._suggestion(query, filters)
-            phases["suggestion"].append(time.perf_counter() - started)
+    # The two vocabulary queries and the distances of a corrected query.
+    for text in (QUERIES["fuzzy"] + QUERIES["compound"]) * max(1, repeat // 3):
+        started = time.perf_counter()
+        fuzzy.Repair(search.parse(text)).widened()
+        phases["correction look-up"].append(time.perf_counter() - started)
     reset_queries()
     return {
         "build_s": build,
@@ -212,7 +218,10 @@ def print_table(rows):
         print(f"| {size:,} | {database} | {cells} |")
     print()
     names = list(rows[0][2]["phases_ms"])
-    print("Where the time goes (median ms per phase, common-word queries):")
+    print(
+        "Where the time goes (median ms per phase, common-word queries; the correction"
+        " look-up over the fuzzy and compound queries):"
+    )
     print()
     print("| columns | database | " + " | ".join(names) + " |")
     print("|---:|---|" + "---:|" * len(names))

@@ -39,6 +39,10 @@ MAX_RANKED = 20
 MAX_ALTERNATIVES = 4
 # A split: 2 or 3 known words of at least 3 letters each.
 MIN_PART, MAX_PARTS = 3, 3
+# An unknown word of at least this many letters (a to z) also matches the most
+# frequent compounds that end in it ("automaat" -> pinautomaat), at most MAX_TAILS.
+MIN_TAIL, MAX_TAILS = 5, 3
+TAIL = re.compile("[a-y][a-z]*")
 # Ranking close words: each tenfold in frequency weighs this much of an edit, and a
 # word of an author's or theme's name this much.
 FREQUENCY_WEIGHT = 0.2
@@ -119,6 +123,7 @@ class _Fix:
 
     split: list = field(default_factory=list)  # known words, in order
     close: list = field(default_factory=list)  # Candidates, best first
+    tails: list = field(default_factory=list)  # Candidates ending in the word
 
 
 def _plain(term):
@@ -188,20 +193,34 @@ class Repair:
         self._close_words(unknown)
 
     def _close_words(self, unknown):
+        """The typo candidates (a window of lengths and first letters) and the
+        compounds ending in each unknown word, in one query."""
         windows = [
             (index, word, suggestion_distance(word))
             for index, word in unknown
             if suggestion_distance(word)
         ]
-        if not windows:
+        tails = [(index, word) for index, word in unknown if _takes_tails(word)]
+        if not windows and not tails:
             return
         condition = reduce(
             or_,
-            (
+            [
                 Q(initial__in=sorted({word[0], word[1]}))
                 & Q(length__gte=len(word) - limit, length__lte=len(word) + limit)
                 for _, word, limit in windows
-            ),
+            ]
+            + [
+                # a range of the words backwards: the words that end in `word` (the
+                # next letter after its first bounds it; a to z only (not starting with z), so
+                # the range is the same in every collation)
+                Q(
+                    backwards__gt=word[::-1],
+                    backwards__lt=word[::-1][:-1] + chr(ord(word[0]) + 1),
+                    length__gte=len(word) + MIN_PART,
+                )
+                for _, word in tails
+            ],
         )
         rows = list(
             SearchWord.objects.filter(condition, frequency__gt=0)
@@ -209,6 +228,18 @@ class Repair:
             .values_list("word", "stem", "frequency", "kind")[:MAX_WINDOW]
         )
         choices = [row[0] for row in rows]
+        for index, word in tails:
+            found, stems = [], set()
+            for row in rows:  # most frequent first
+                if (
+                    row[0].endswith(word)
+                    and len(row[0]) >= len(word) + MIN_PART
+                    and row[1] not in stems
+                    and len(stems) < MAX_TAILS
+                ):
+                    stems.add(row[1])
+                    found.append(Candidate(*row))
+            self.fixes[index].tails = found
         for index, word, limit in windows:
             close = []
             for choice, distance, position in process.extract(
@@ -254,6 +285,12 @@ class Repair:
                     )
                 )
                 replaced.setdefault(index, " ".join(fix.split))
+                added = True
+            for candidate in fix.tails:
+                groups[index].append(
+                    Term(stems=(candidate.stem,), text=candidate.word, kind=COMPOUND)
+                )
+                replaced.setdefault(index, candidate.word)
                 added = True
             seen = set()
             for candidate in close:
@@ -315,6 +352,10 @@ class Repair:
         for start, end, replacement in reversed(pieces):
             text = text[:start] + replacement + text[end:]
         return text
+
+
+def _takes_tails(word):
+    return len(word) >= MIN_TAIL and TAIL.fullmatch(word) is not None
 
 
 def _split(word, known):

@@ -142,6 +142,7 @@ def _word(SearchWord, word, kind, frequency=0):
         frequency=frequency,
         length=len(word),
         initial=word[0],
+        backwards=word[::-1],
     )
 
 

@@ -13,7 +13,8 @@ class SearchWord(models.Model):
     `frequency` is the number of indexed columns whose text holds the word's stem (so
     every word of one stem has the same frequency; 0 once no column holds it). `kind`
     says whether the word occurs in an author's or theme's name. `length` and `initial`
-    narrow the candidates of a typo to a small window (search.fuzzy)."""
+    narrow the candidates of a typo to a small window, and `backwards` finds the
+    compounds that end in a typed word (search.fuzzy)."""
 
     class Kind(models.TextChoices):
         TEXT = "tekst", "tekst"
@@ -25,6 +26,8 @@ class SearchWord(models.Model):
     kind = models.CharField("soort", max_length=5, choices=Kind.choices, default=Kind.TEXT)
     length = models.PositiveSmallIntegerField("lengte", default=0)
     initial = models.CharField("beginletter", max_length=1, default="")
+    # The word backwards: the words that end in a typed word are a range of these.
+    backwards = models.CharField("achterstevoren", max_length=40, default="", db_index=True)
 
     class Meta:
         db_table = "articles_searchword"

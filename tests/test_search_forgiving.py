@@ -91,6 +91,10 @@ SEED_QUERIES = [
     "klant tevredenheid",
     "bestaans recht",
     "klant contact",
+    # only the last part of a compound
+    "automaat",
+    "arena",
+    "tevredenheid",
     # compounds written together
     "klantcentraal",
     "coachendleidinggeven",
@@ -176,6 +180,26 @@ def test_the_issue_examples_are_found_directly(seed, text, expected):
     assert results.total > 0
     if first:
         assert results.hits[0].column.slug == first
+
+
+def test_a_compound_is_found_by_its_last_part_only_when_the_part_finds_nothing(
+    column_factory,
+):
+    column_factory(title="De pinautomaat", slug="compound", body="Geen woorden.")
+    column_factory(title="Een automaat", slug="part", body="Geen woorden.")
+    column_factory(title="De koffieautomaat", slug="other-compound", body="Geen woorden.")
+
+    # the part is a word of its own: it finds that, and no compound floods in
+    assert [hit.column.slug for hit in search.search("automaat").hits] == ["part"]
+    # a first part finds its compounds as a prefix (the last word typed)
+    assert [hit.column.slug for hit in search.search("koffie").hits] == ["other-compound"]
+    # a last part nothing holds alone finds the compounds that end in it
+    column_factory(title="De klantarena", slug="arena", body="Geen woorden.")
+    results = search.search("arena")
+    assert (results.corrected, [hit.column.slug for hit in results.hits]) == (
+        "klantarena",
+        ["arena"],
+    )
 
 
 def test_the_page_says_what_it_searched_for_and_offers_the_literal_search(client, seed):

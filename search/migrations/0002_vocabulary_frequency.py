@@ -1,5 +1,5 @@
-"""The vocabulary learns each word's document frequency, kind (text or name), length
-and first letter, for typo-tolerant matching and compound splitting (search.fuzzy).
+"""The vocabulary learns each word's document frequency, kind (text or name), length,
+first letter and letters backwards, for typo tolerance and compounds (search.fuzzy).
 The analyzer version goes to 4 (search.dutch): the index is rebuilt here, which fills
 the new fields, and on PostgreSQL writes the meta field's word pairs apart."""
 
@@ -42,6 +42,13 @@ class Migration(migrations.Migration):
             model_name="searchword",
             name="initial",
             field=models.CharField(default="", max_length=1, verbose_name="beginletter"),
+        ),
+        migrations.AddField(
+            model_name="searchword",
+            name="backwards",
+            field=models.CharField(
+                db_index=True, default="", max_length=40, verbose_name="achterstevoren"
+            ),
         ),
         migrations.AddIndex(
             model_name="searchword",

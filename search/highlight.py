@@ -5,6 +5,7 @@ escaped; the result is safe to show.
 """
 
 from bisect import bisect_left
+from collections import deque
 from itertools import islice
 
 from django.utils.html import escape
@@ -36,14 +37,16 @@ def matcher(query):
 
 
 def phrase_in(text, stems):
-    """Whether the stems `stems` follow each other in `text` (as a phrase matches)."""
-    found = [word_stems(word) for word in WORD.findall(text)]
-    flat = [stem for word in found for stem in word]
-    size = len(stems)
-    first = stems[0]
-    return any(
-        flat[i] == first and tuple(flat[i : i + size]) == stems for i in range(len(flat) - size + 1)
-    )
+    """Whether the stems `stems` follow each other in `text` (as a phrase matches);
+    reads `text` up to the first occurrence."""
+    window = deque(maxlen=len(stems))
+    last = stems[-1]
+    for word in WORD.findall(text):
+        for found in word_stems(word):
+            window.append(found)
+            if found == last and tuple(window) == stems:
+                return True
+    return False
 
 
 def _render(text, spans, start, end):

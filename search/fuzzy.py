@@ -37,8 +37,10 @@ MAX_WINDOW = 5000
 # Close words ranked by weighted distance, and added to the query, per corrected word.
 MAX_RANKED = 20
 MAX_ALTERNATIVES = 4
-# A split: 2 or 3 known words of at least 3 letters each.
+# A split: 2 or 3 known words of at least 3 letters each; the parts of at most
+# MAX_SPLIT_WORDS typed words are looked up.
 MIN_PART, MAX_PARTS = 3, 3
+MAX_SPLIT_WORDS = 2 * MAX_CORRECTED_WORDS
 # An unknown word of at least this many letters (a to z) also matches the most
 # frequent compounds that end in it ("automaat" -> pinautomaat), at most MAX_TAILS.
 MIN_TAIL, MAX_TAILS = 5, 3
@@ -166,10 +168,10 @@ class Repair:
             return
         stems = {stem(word) for _, word in self.typed}
         joins = {joined for _, _, joined in self._pairs()}
+        splittable = [word for _, word in self.typed if len(word) >= 2 * MIN_PART]
         parts = {
             word[start:end]
-            for _, word in self.typed
-            if len(word) >= 2 * MIN_PART
+            for word in splittable[:MAX_SPLIT_WORDS]
             for start in range(len(word) - MIN_PART + 1)
             for end in range(start + MIN_PART, len(word) + 1)
             if end - start < len(word)
@@ -211,9 +213,9 @@ class Repair:
                 for _, word, limit in windows
             ]
             + [
-                # a range of the words backwards: the words that end in `word` (the
-                # next letter after its first bounds it; a to z only (not starting with z), so
-                # the range is the same in every collation)
+                # The words that end in `word`: a range of the words backwards, up
+                # to the letter after its first one (a to y, so the range is the
+                # same in every collation).
                 Q(
                     backwards__gt=word[::-1],
                     backwards__lt=word[::-1][:-1] + chr(ord(word[0]) + 1),

@@ -311,7 +311,18 @@ def _score(query, order):
         for name, weight in WEIGHTS.items():
             add(backend().in_field(name, group), weight)
         phrases = [term for term in group if term.is_phrase]
-        if phrases:
+        if len(phrases) == len(group):
+            # A group of phrases that matched, but not in a name, matched in the text:
+            # the text is only searched for the rows that also match in a name (a
+            # phrase that no name holds, such as "de klant", costs nothing more).
+            meta_sql, meta_params = backend().in_field("meta", group)
+            text_sql, text_params = backend().in_text(phrases)
+            parts.append(
+                f"(CASE WHEN {meta_sql} THEN (CASE WHEN {text_sql} THEN {TEXT_WEIGHT}"
+                f" ELSE 0 END) ELSE {TEXT_WEIGHT} END)"
+            )
+            params.extend([*meta_params, *text_params])
+        elif phrases:
             add(backend().in_text(phrases), TEXT_WEIGHT)
         if any(term.kind != EXACT for term in group):
             for kind, weight in TIERS.items():

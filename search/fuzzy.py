@@ -35,7 +35,7 @@ MAX_WORD_LENGTH = 30
 # Vocabulary rows read as typo candidates per search, most frequent first.
 MAX_WINDOW = 5000
 # Close words ranked by weighted distance, and added to the query, per corrected word.
-MAX_RANKED = 20
+MAX_RANKED = 10
 MAX_ALTERNATIVES = 4
 # A split: 2 or 3 known words of at least 3 letters each; the parts of at most
 # MAX_SPLIT_WORDS typed words are looked up.
@@ -304,6 +304,10 @@ class Repair:
                 added = True
         if not added:
             return None
+        for index in self.fixes:
+            # An unknown word matches nothing: the databases need not look for it.
+            if len(groups[index]) > 1:
+                del groups[index][0]
         query = Query(
             text=self.query.text,
             groups=[tuple(group) for group in groups],

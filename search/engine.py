@@ -308,9 +308,11 @@ def _score(query, order):
         params.extend(condition_params)
 
     for group in query.match_groups:
-        for name, weight in WEIGHTS.items():
-            add(backend().in_field(name, group), weight)
         phrases = [term for term in group if term.is_phrase]
+        for name, weight in WEIGHTS.items():
+            if name == "meta" and len(phrases) == len(group):
+                continue
+            add(backend().in_field(name, group), weight)
         if len(phrases) == len(group):
             # A group of phrases that matched, but not in a name, matched in the text:
             # the text is only searched for the rows that also match in a name (a
@@ -318,8 +320,8 @@ def _score(query, order):
             meta_sql, meta_params = backend().in_field("meta", group)
             text_sql, text_params = backend().in_text(phrases)
             parts.append(
-                f"(CASE WHEN {meta_sql} THEN (CASE WHEN {text_sql} THEN {TEXT_WEIGHT}"
-                f" ELSE 0 END) ELSE {TEXT_WEIGHT} END)"
+                f"(CASE WHEN {meta_sql} THEN {WEIGHTS['meta']} + (CASE WHEN {text_sql}"
+                f" THEN {TEXT_WEIGHT} ELSE 0 END) ELSE {TEXT_WEIGHT} END)"
             )
             params.extend([*meta_params, *text_params])
         elif phrases:

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from articles.models import Author, Column, Theme, ThemedColumn
 
 from . import rows
+from .dutch import WORD
 from .fuzzy import Repair
 from .highlight import highlight, matcher, phrase_in, snippet
 from .index import backend, plain_text
@@ -164,14 +165,27 @@ def _hits(columns, query, found, themes):
             key=lambda theme: theme.name,
         )
         body = plain_text(column.body_html)
+        title = highlight(column.title, query, matches)
         text = snippet(body, query, fallback=column.lead, matches=matches)
-        names = _matched_names(query, column, column_themes, [column.title, column.lead, body])
+        candidates = [
+            *(("thema", theme.name) for theme in column_themes),
+            ("auteur", column.author.name),
+        ]
+        if "<mark>" not in title and "<mark>" not in text:
+            # nothing in the text matched: the names did
+            names = [
+                (kind, name)
+                for kind, name in candidates
+                if any(matches(word) for word in WORD.findall(name))
+            ]
+        else:
+            names = _phrase_names(query, candidates, [column.title, column.lead, body])
         if names:
             text = format_html("{} {}", _names_note(names, matches, query), text)
         hits.append(
             Hit(
                 column=column,
-                title=highlight(column.title, query, matches),
+                title=title,
                 snippet=text,
                 themes=column_themes,
             )
@@ -179,11 +193,10 @@ def _hits(columns, query, found, themes):
     return hits
 
 
-def _matched_names(query, column, themes, texts):
-    """The theme and author names through which alone a phrase of `query` matches
-    `column` (it is in none of `texts`), as ("thema" or "auteur", name) pairs."""
+def _phrase_names(query, candidates, texts):
+    """The names (("thema" or "auteur", name) pairs of `candidates`) through which
+    alone a phrase of `query` matches: it is in none of `texts`."""
     phrases = [term for term in query.terms if term.is_phrase]
-    candidates = [*(("thema", theme.name) for theme in themes), ("auteur", column.author.name)]
     names = []
     for term in phrases:
         if any(phrase_in(text, term.stems) for text in texts):

@@ -286,6 +286,18 @@ def test_a_theme_only_phrase_loses_to_the_phrase_in_a_body(column_factory):
     ]
 
 
+def test_a_match_through_a_name_alone_says_so(seed):
+    """ "leiderschap" is a theme of three columns, not all of which say it."""
+    results = search.search("leiderschap")
+    assert results.total == 3
+    note = "Gevonden via thema <mark>leiderschap</mark>:"
+    snippets = [str(hit.snippet) for hit in results.hits]
+    assert 0 < sum(text.startswith(note) for text in snippets) < 3
+    assert all("<mark>" in text for text in snippets)
+    hit = search.search("Nederlof").hits[0]
+    assert str(hit.snippet).startswith("Gevonden via auteur Aileen <mark>Nederlof</mark>:")
+
+
 def test_did_you_mean_prefers_frequent_words_and_keyboard_slips(db):
     SearchWord.objects.bulk_create(
         [

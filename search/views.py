@@ -73,6 +73,8 @@ def search_view(request):
     refinements = [f.label for facets in results.facets.values() for f in facets if f.selected]
     if order == DATE:
         refinements.append("nieuwste eerst")
+    if params["letterlijk"]:
+        refinements.append("zoals getypt")
     context = {
         "results": results,
         "q": results.query.text,

@@ -213,6 +213,7 @@ def test_the_page_says_what_it_searched_for_and_offers_the_literal_search(client
     assertContains(response, "<mark>pinautomaat</mark>")  # the fuzzy match is highlighted
     literal = client.get(URL, {"q": "pinautomat", "letterlijk": "1"})
     assert literal.context["results"].total == 0
+    assertContains(literal, "<title>Zoeken: pinautomat (zoals getypt) · Kennisbank</title>")
     assertNotContains(literal, "Resultaten voor")
     assertContains(literal, f'Bedoelde je: <a href="{URL}?q=pinautomaat">pinautomaat</a>?')
 

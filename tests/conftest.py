@@ -1,9 +1,18 @@
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from . import factories, images, reactions
 from .redactie import redactie_group
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Production hashes a password in ~0.3 s (PBKDF2, by design); the suite creates
+    and logs in an editor in hundreds of tests. Tests of the login itself check what
+    it does, not the hash's strength, so they use the fastest hasher."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

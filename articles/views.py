@@ -24,7 +24,12 @@ def home(request):
     return render(
         request,
         "articles/home.html",
-        {"columns": columns, "featured_themes": themes, "authors": authors},
+        {
+            "columns": columns,
+            "featured_themes": themes,
+            "authors": authors,
+            **extensions.page_context(request, "home"),
+        },
     )
 
 
@@ -88,7 +93,12 @@ def theme_list(request):
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme.objects.visible_to(request.user), slug=slug)
     page = paginate(request, Column.objects.published().filter(themes=theme).with_related())
-    return render(request, "articles/theme_detail.html", {"theme": theme, "page": page})
+    context = {
+        "theme": theme,
+        "page": page,
+        **extensions.page_context(request, "theme", theme=theme),
+    }
+    return render(request, "articles/theme_detail.html", context)
 
 
 def archive_index(request):

@@ -39,6 +39,16 @@ def _page_cache_off(settings):
     settings.PAGE_CACHE_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def _no_view_counts_carried_over():
+    """Views counted in one test are never written during another."""
+    from figures import counter
+
+    counter.discard()
+    yield
+    counter.discard()
+
+
 @pytest.fixture
 def author(db):
     return factories.AuthorFactory()

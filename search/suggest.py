@@ -7,28 +7,31 @@ word within a Damerau–Levenshtein distance that grows with its length (none up
 letters, 1 for 5–8, 2 from 9). Case and diacritics never matter (`dutch.normalise`).
 
 The names come from a small catalogue kept in memory by each process, built with
-four queries from the one visibility rule (`Column.objects.published()`, themes and
+three queries from the one visibility rule (`Column.objects.published()`, themes and
 authors with a published column). It is current as long as the page cache's content
 generation is (`ops.pagecache.content_generation`, which moves whenever a change to
 public content commits) and no planned column has appeared since it was built. So a
 request costs one query (reading the generation; none on SQLite while nothing
-changed), plus four when the catalogue is rebuilt, whatever the number of columns.
+changed), plus three when the catalogue is rebuilt, whatever the number of columns.
 Matching is done in Python, so SQLite and PostgreSQL give the same suggestions.
 """
 
 import bisect
 import heapq
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django import forms
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from articles.models import Author, Column, Theme
+from articles.models import Column, ThemedColumn
 from ops import pagecache
 
 from .dutch import STOP_WORDS, WORD, normalise, stem
@@ -85,11 +88,22 @@ class SuggestForm(forms.Form):
         return " ".join(message for messages in self.errors.values() for message in messages)
 
 
+@lru_cache(maxsize=100_000)
+def _fold(token):
+    """One word as written, normalised (names share most of their words)."""
+    return "".join(WORD.findall(normalise(token)))
+
+
+def label_words(label):
+    """The normalised words of a name: `tokens()` without positions, faster."""
+    return WORD.findall(label.lower() if label.isascii() else normalise(label))
+
+
 def tokens(label):
     """(start, end, normalised word) for each word of a name as written."""
     found = []
     for match in WORD.finditer(label):
-        word = "".join(WORD.findall(normalise(match.group())))
+        word = _fold(match.group())
         if word:
             found.append((match.start(), match.end(), word))
     return found
@@ -105,7 +119,7 @@ class Entry:
     first: str = field(init=False)
 
     def __post_init__(self):
-        self.words = tuple(word for _, _, word in tokens(self.label))
+        self.words = tuple(label_words(self.label))
         self.first = self.words[0] if self.words else ""
 
 
@@ -201,32 +215,35 @@ _lock = threading.Lock()
 
 
 def _build(generation):
-    """The catalogue as the public sees the site now: four queries."""
+    """The catalogue as the public sees the site now: three queries, each starting
+    from the published columns (an author or theme shows with a published column)."""
+    published = Column.objects.published()
+    columns = list(
+        published.order_by("-published_at", "-pk").values_list(
+            "title", "slug", "author__name", "author__slug"
+        )
+    )
     themes = (
-        Theme.objects.with_column_counts()
-        .filter(column_count__gt=0)
-        .order_by("-column_count", "name")
-        .values_list("name", "slug", "column_count")
+        ThemedColumn.objects.filter(content_object__in=published)
+        .values_list("tag__name", "tag__slug")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
-    authors = (
-        Author.objects.with_column_counts()
-        .filter(column_count__gt=0)
-        .order_by("-column_count", "name")
-        .values_list("name", "slug", "column_count")
-    )
-    columns = (
-        Column.objects.published()
-        .order_by("-published_at", "-pk")
-        .values_list("title", "slug", "author__name")
-    )
+    authors = Counter((name, slug) for _, _, name, slug in columns)
 
     def count(number):
         return ngettext("%(count)d column", "%(count)d columns", number) % {"count": number}
 
+    def most_first(counted):
+        return sorted(counted, key=lambda item: (-item[2], item[0], item[1]))
+
     entries = [
-        *(Entry(THEME, name, slug, f"Thema · {count(n)}") for name, slug, n in themes),
-        *(Entry(AUTHOR, name, slug, f"Auteur · {count(n)}") for name, slug, n in authors),
-        *(Entry(COLUMN, title, slug, f"Column van {name}") for title, slug, name in columns),
+        *(Entry(THEME, name, slug, f"Thema · {count(n)}") for name, slug, n in most_first(themes)),
+        *(
+            Entry(AUTHOR, name, slug, f"Auteur · {count(n)}")
+            for name, slug, n in most_first((*key, n) for key, n in authors.items())
+        ),
+        *(Entry(COLUMN, title, slug, f"Column van {name}") for title, slug, name, _ in columns),
     ]
     return Catalogue(entries, generation, Column.objects.next_scheduled_at())
 

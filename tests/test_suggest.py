@@ -17,15 +17,6 @@ from . import factories
 URL = reverse("search:suggestions")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_catalogue(db):
-    """Content made inside a test's transaction never commits, so the generation the
-    catalogue keys on does not move: start each test without one."""
-    suggest.forget()
-    yield
-    suggest.forget()
-
-
 def ask(client, text, status=200):
     response = client.get(URL, {"q": text})
     assert response.status_code == status, response.content

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from articles.models import Column, ThemedColumn
 from ops import pagecache
@@ -44,7 +44,7 @@ MAX_LENGTH = 100
 MAX_WORDS = 10
 # When more names than this match every word (one common word, or two letters), the
 # most popular themes and authors and the newest columns among them are ranked.
-MAX_CANDIDATES = 2000
+MAX_CANDIDATES = 1000
 # Vocabulary words a typed word may stand for, the best of them first.
 MAX_WORD_CANDIDATES = 200
 
@@ -137,10 +137,18 @@ class Catalogue:
             for word in set(entry.words):
                 postings.setdefault(word, []).append(number)
         self.postings = postings
+        # Per word, the number of names with it; per name, what ranking needs.
+        self.frequency = {word: len(numbers) for word, numbers in postings.items()}
+        self.sizes = [len(entry.words) or 1 for entry in entries]
+        self.firsts = [entry.first for entry in entries]
+        self.kinds = [KIND_ORDER[entry.kind] for entry in entries]
         self.vocabulary = sorted(postings)
         self.by_stem = {}
         for word in self.vocabulary:
             self.by_stem.setdefault(stem(word), []).append(word)
+        self.by_length = {}
+        for word in self.vocabulary:
+            self.by_length.setdefault(len(word), []).append(word)
         self._prefixes = {}
 
     def is_current(self, generation):
@@ -149,18 +157,16 @@ class Catalogue:
         )
 
     def prefixes(self, length):
-        """{prefix: [words]} for the words' first `length` letters (remembered)."""
+        """The words' distinct beginnings of `length` letters, and {beginning: [words]}
+        (remembered)."""
         found = self._prefixes.get(length)
         if found is None:
-            found = {}
+            words = {}
             for word in self.vocabulary:
                 if len(word) >= length:
-                    found.setdefault(word[:length], []).append(word)
-            self._prefixes[length] = found
+                    words.setdefault(word[:length], []).append(word)
+            found = self._prefixes[length] = (list(words), words)
         return found
-
-    def frequency(self, word):
-        return len(self.postings[word])
 
     def words_for(self, typed, *, prefix):
         """{vocabulary word: match quality} for one typed word."""
@@ -172,42 +178,54 @@ class Catalogue:
         if prefix:
             start = bisect.bisect_left(self.vocabulary, typed)
             end = bisect.bisect_left(self.vocabulary, typed + "\U0010ffff")
-            for word in self.vocabulary[start:end]:
+            completions = self.vocabulary[start:end]
+            if len(completions) > MAX_WORD_CANDIDATES:  # the most frequent
+                completions = heapq.nlargest(
+                    MAX_WORD_CANDIDATES, completions, key=self.frequency.__getitem__
+                )
+            for word in completions:
                 found.setdefault(word, PREFIX)
         distance = max_distance(typed)
         if distance and len(found) < MAX_WORD_CANDIDATES:
             self._add_fuzzy(found, typed, distance, prefix)
         if len(found) > MAX_WORD_CANDIDATES:
             best = heapq.nlargest(
-                MAX_WORD_CANDIDATES, found, key=lambda w: (found[w], self.frequency(w), w)
+                MAX_WORD_CANDIDATES, found, key=lambda w: (found[w], self.frequency[w], w)
             )
             found = {word: found[word] for word in best}
         return found
 
     def _add_fuzzy(self, found, typed, distance, prefix):
-        for word, cost, _ in process.extract(
-            typed,
-            self.vocabulary,
-            scorer=DamerauLevenshtein.distance,
-            score_cutoff=distance,
-            limit=None,
-        ):
+        # Words differ at least by their difference in length: only those near it.
+        near = [
+            word
+            for length in range(len(typed) - distance, len(typed) + distance + 1)
+            for word in self.by_length.get(length, ())
+        ]
+        for word, cost in _within(typed, near, distance):
             found.setdefault(word, FUZZY - 0.05 * cost)
         if not prefix:
             return
         # The beginning of a longer word, with a typo: compare with the words'
         # beginnings one letter shorter, as long and one letter longer.
         for length in (len(typed) - 1, len(typed), len(typed) + 1):
-            beginnings = self.prefixes(length)
-            for beginning, cost, _ in process.extract(
-                typed,
-                list(beginnings),
-                scorer=DamerauLevenshtein.distance,
-                score_cutoff=distance,
-                limit=None,
-            ):
-                for word in beginnings[beginning]:
+            beginnings, words = self.prefixes(length)
+            for beginning, cost in _within(typed, beginnings, distance):
+                for word in words[beginning]:
                     found.setdefault(word, FUZZY_PREFIX - 0.05 * cost)
+
+
+def _within(typed, choices, distance):
+    """(choice, Damerau–Levenshtein distance) of the `choices` within `distance` of
+    `typed`. Plain Levenshtein (bit-parallel, several times faster) picks them first: it
+    is at most twice the Damerau–Levenshtein distance (a swap is two edits there)."""
+    rough = process.extract(
+        typed, choices, scorer=Levenshtein.distance, score_cutoff=2 * distance, limit=None
+    )
+    for choice, _, _ in rough:
+        cost = DamerauLevenshtein.distance(typed, choice, score_cutoff=distance)
+        if cost <= distance:
+            yield choice, cost
 
 
 _catalogue = None
@@ -308,18 +326,21 @@ def suggest(text, limit=MAX_SUGGESTIONS):
         candidates = candidates & other.keys()
     numbers = heapq.nsmallest(MAX_CANDIDATES, candidates)
     per_word.extend(_matches(known, qualities) for qualities in optional)
-    entries = known.entries
-    first_words = set(required[0]) if required else set()
-    count = len(per_word) - len(optional) or 1
+    first_words = set(required[0])
+    count = len(required)
+    typed_count = len(typed)
+    sizes, firsts, kinds = known.sizes, known.firsts, known.kinds
 
     def rank(number):
-        entry = entries[number]
-        quality = sum(matches.get(number, 0.0) for matches in per_word) / count
-        coverage = min(1.0, len(typed) / (len(entry.words) or 1))
-        starts = entry.first in first_words
-        return (-(10 * quality + 2 * coverage + starts), KIND_ORDER[entry.kind], number)
+        quality = sum([matches.get(number, 0.0) for matches in per_word]) / count
+        coverage = typed_count / sizes[number]
+        score = (
+            10 * quality + 2 * (coverage if coverage < 1 else 1) + (firsts[number] in first_words)
+        )
+        return (-score, kinds[number], number)
 
     best = heapq.nsmallest(limit, numbers, key=rank)
+    entries = known.entries
     matched_words = set().union(*(qualities for qualities in required + optional))
     prefix_of = typed[-1] if typing else None
     return [_suggestion(entries[number], matched_words, prefix_of) for number in best]

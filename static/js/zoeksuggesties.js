@@ -9,6 +9,7 @@
 
   var DEBOUNCE_MS = 150;
   var MIN_CHARACTERS = 2;
+  var MAX_CHARACTERS = 100;  // as search/suggest.py: longer gets no suggestions
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
@@ -156,9 +157,10 @@
         credentials: "omit",
         signal: pending.signal
       }).then(function (response) {
-        return response.ok ? response.json() : null;
+        // A refused question (400) gets no suggestions rather than the old ones.
+        return response.ok ? response.json() : { suggestions: [], message: "" };
       }).then(function (data) {
-        if (data && normalised(input.value) === text && document.activeElement === input) {
+        if (normalised(input.value) === text && document.activeElement === input) {
           shownFor = text;
           render(data);
         }
@@ -172,7 +174,7 @@
     function changed() {
       var text = normalised(input.value);
       window.clearTimeout(timer);
-      if (text.trim().length < MIN_CHARACTERS) {
+      if (text.trim().length < MIN_CHARACTERS || text.length > MAX_CHARACTERS) {
         if (pending) {
           pending.abort();
         }

@@ -109,6 +109,8 @@ def test_enter_without_a_chosen_suggestion_searches(page, site):
 
     expect(options(page).first).to_contain_text("evenwaardigheid")
     expect(options(page).first.locator("mark")).to_have_text("evenwaardigheid")
+    tools.screenshot(page, "suggesties-zoekpagina", full_page=False)
+    assert tools.axe_violations(page) == []
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(re.compile(r"/zoeken/\?q=evenwaadigheid$"))

@@ -49,6 +49,16 @@ def _no_view_counts_carried_over():
     counter.discard()
 
 
+@pytest.fixture(autouse=True)
+def _no_remembered_suggestions():
+    """Each process keeps the search suggestions' names while the page cache's content
+    generation stays; content made in a test's transaction never moves it (its
+    on_commit never runs), so every test starts without them."""
+    from search import suggest
+
+    suggest.forget()
+
+
 @pytest.fixture
 def author(db):
     return factories.AuthorFactory()

@@ -12,6 +12,9 @@ here from their AppConfig.ready():
   `context(request, column, **options)` returns its template variables;
   `options` are what a view passes to `render_column_page` (reactions: the form
   as the reader sent it, a notice). The parts are rendered in registration order.
+- `register_listing_page_part(template)`: a section at the top of the theme and
+  author pages, rendered with the page's context (`theme` or `author`), e.g. a form
+  to follow them by e-mail. Whatever differs per reader must be a page-cache hole.
 - `register_column_search(function)`: `function(queryset, text)` narrows a Column
   queryset to what `text` finds, or returns None when the text holds nothing to
   search for (the admin's search box uses it, drafts included).
@@ -30,6 +33,7 @@ class ColumnPagePart:
 listing_annotations = []
 column_page_parts = []
 column_searches = []
+listing_page_parts = []
 
 
 def register_listing_annotation(function):
@@ -43,6 +47,12 @@ def register_column_page_part(template, context):
     if part not in column_page_parts:
         column_page_parts.append(part)
     return part
+
+
+def register_listing_page_part(template):
+    if template not in listing_page_parts:
+        listing_page_parts.append(template)
+    return template
 
 
 def register_column_search(function):

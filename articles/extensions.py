@@ -12,8 +12,8 @@ here from their AppConfig.ready():
   `context(request, column, **options)` returns its template variables;
   `options` are what a view passes to `render_column_page` (reactions: the form
   as the reader sent it, a notice). The parts are rendered in registration order.
-- `register_listing_page_part(template)`: a section at the top of the theme and
-  author pages, rendered with the page's context (`theme` or `author`), e.g. a form
+- `register_listing_page_part(template)`: a section below the listing on the theme
+  and author pages, rendered with the page's context (`theme` or `author`), e.g. a form
   to follow them by e-mail. Whatever differs per reader must be a page-cache hole.
 - `register_column_search(function)`: `function(queryset, text)` narrows a Column
   queryset to what `text` finds, or returns None when the text holds nothing to

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from articles.models import Column
 from reactions.models import Reaction
@@ -216,7 +217,8 @@ def send_digest(*, subscriber, frequency, base_url) -> int:
     message = mail.build(
         "digest",
         to=subscriber.email,
-        subject=f"{label} overzicht: {count} nieuwe column{'s' if count != 1 else ''}",
+        subject=f"{label} overzicht: "
+        + ngettext("%(n)d nieuwe column", "%(n)d nieuwe columns", count) % {"n": count},
         context={
             "columns": columns,
             "base_url": base_url.rstrip("/"),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -83,8 +84,9 @@ def _flood_refusal(request, email):
         ("subscribe-email", email.strip().lower()),
     ]:
         if not clients.allow_count(scope, identity, per_hour, 3600):
+            counted = ngettext("%(n)d aanmelding", "%(n)d aanmeldingen", per_hour) % {"n": per_hour}
             return (
-                f"Vanaf dit adres kwamen het afgelopen uur al {per_hour} aanmeldingen; "
+                f"Vanaf dit adres kwamen het afgelopen uur al {counted}; "
                 "meer kan niet. Probeer het later opnieuw."
             )
     return ""

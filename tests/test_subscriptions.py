@@ -179,7 +179,7 @@ def test_sign_ups_are_rate_limited_per_address(client, column, settings, inbox):
     for number in range(2):
         assert subscribe(client, "/volgen/", "alles", email=f"a{number}@example.nl").status_code
     response = subscribe(client, "/volgen/", "alles", email="a9@example.nl")
-    assertContains(response, "afgelopen uur al 2 aanmeldingen", status_code=429)
+    assertContains(response, "afgelopen uur al 2 aanmeldingen;", status_code=429)
     assert Subscriber.objects.count() == 2
 
 
@@ -610,3 +610,20 @@ def test_the_theme_page_with_the_follow_form_keeps_its_query_count(
     with django_assert_max_num_queries(12):
         page = client.get(theme.get_absolute_url())
     assertContains(page, "Volg klant centraal per e-mail")
+
+
+def test_the_admins_anonymise_action_for_reactions_deletes_subscriptions(admin_client):
+    reaction = factories.ReactionFactory(email="anna@example.nl")
+    factories.SubscriptionFactory(subscriber__email="anna@example.nl")
+    response = admin_client.post(
+        "/admin/reactions/reaction/",
+        {"action": "anonymise_keep_text", "_selected_action": [reaction.pk]},
+    )
+    assert response.status_code == 302
+    assert not Subscriber.objects.exists()
+
+
+def test_an_administrator_sees_subscribers_and_deliveries(admin_client):
+    factories.SubscriptionFactory(subscriber__email="anna@example.nl")
+    assertContains(admin_client.get("/admin/subscriptions/subscriber/"), "anna@example.nl")
+    assert admin_client.get("/admin/subscriptions/delivery/").status_code == 200

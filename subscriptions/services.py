@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -155,15 +156,20 @@ def send_digests(*, frequency, base_url) -> DigestReport:
     subscribers = Subscriber.objects.filter(
         pk__in=Subscription.objects.digests(frequency).values("subscriber")
     ).order_by("pk")
-    for subscriber in subscribers.iterator():
-        try:
-            sent = send_digest(subscriber=subscriber, frequency=frequency, base_url=base_url)
-        except OSError:
-            report.failed.append(subscriber.pk)
-            continue
-        if sent:
-            report.mails += 1
-            report.columns += sent
+    mailer = mailers.default  # one SMTP connection for the whole run
+    with mailer:
+        for subscriber in subscribers.iterator():
+            try:
+                sent = send_digest(
+                    subscriber=subscriber, frequency=frequency, base_url=base_url, mailer=mailer
+                )
+            except OSError:
+                report.failed.append(subscriber.pk)
+                mailer.close()  # the next mail opens a fresh connection
+                continue
+            if sent:
+                report.mails += 1
+                report.columns += sent
     return report
 
 
@@ -191,7 +197,7 @@ def columns_due(*, subscriber, frequency):
     return subscriptions, columns
 
 
-def send_digest(*, subscriber, frequency, base_url) -> int:
+def send_digest(*, subscriber, frequency, base_url, mailer=None) -> int:
     """Claim the due columns for `subscriber` (committed), send one mail, mark them
     sent. Returns how many columns went out. A mail the server refused releases its
     claims, so the next run tries again; a crash after the claim loses them."""
@@ -232,7 +238,7 @@ def send_digest(*, subscriber, frequency, base_url) -> int:
         unsubscribe=mail.unsubscribe_url(base_url, subscriber, subscriptions),
     )
     try:
-        message.send()
+        (mailer or mailers.default).send_messages([message])
     except OSError:
         Delivery.objects.filter(batch=batch).delete()
         logger.exception("Digest to subscriber %s not sent; will try again", subscriber.pk)

@@ -309,10 +309,10 @@ def test_a_crash_after_claiming_never_sends_the_column_twice(inbox, monkeypatch)
     factories.SubscriptionFactory()
     factories.ColumnFactory()
 
-    def crash(message, *args, **kwargs):
+    def crash(backend, messages):
         raise KeyboardInterrupt("the machine stopped")
 
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", crash)
+    monkeypatch.setattr("django.core.mail.backends.smtp.EmailBackend.send_messages", crash)
     with pytest.raises(KeyboardInterrupt):
         run_digests()
     monkeypatch.undo()

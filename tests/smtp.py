@@ -22,10 +22,11 @@ class Inbox:
     def __init__(self):
         self.messages = []
         self.lock = threading.Lock()
+        # True: refuse every message; or a set of addresses whose mail is refused.
         self.refuse = False
 
     async def handle_DATA(self, server, session, envelope):
-        if self.refuse:
+        if self.refuse is True or (self.refuse and set(envelope.rcpt_tos) & self.refuse):
             return "451 Try again later"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:

@@ -336,6 +336,17 @@ def test_a_refused_digest_is_tried_again_on_the_next_run(inbox):
     assert len(wait_for(inbox, 1)) == 1
 
 
+def test_one_refused_digest_does_not_stop_the_others(inbox):
+    first = factories.SubscriptionFactory(subscriber__email="a@example.nl")
+    factories.SubscriptionFactory(subscriber__email="b@example.nl")
+    factories.ColumnFactory()
+    inbox.refuse = {"a@example.nl"}
+    with pytest.raises(CommandError, match="refused 1 digests"):
+        run_digests()
+    assert [m["To"] for m in wait_for(inbox, 1)] == ["b@example.nl"]
+    assert not Delivery.objects.filter(subscriber=first.subscriber).exists()
+
+
 def test_unconfirmed_subscriptions_get_no_digest(inbox):
     factories.SubscriptionFactory(confirmed_at=None, subscriber__confirmed_at=None)
     factories.ColumnFactory()

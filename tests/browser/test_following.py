@@ -75,8 +75,14 @@ def test_reader_follows_a_theme_gets_the_new_column_once_and_unsubscribes(
     text, html = parts(digest)
     assert TITLE in text and TITLE in html
     column_url = re.search(r"Lees verder: (\S+)", text).group(1)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(column_url)
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    share = page.locator("section.share")
+    share.get_by_role("link", name="Kopieer de link").click()
+    expect(share.get_by_role("status")).to_have_text("De link is gekopieerd.")
+    assert page.evaluate("navigator.clipboard.readText()") == column_url
+    expect(page).to_have_url(column_url)  # copying, not following the link
 
     # The mail program's one-click unsubscribe: a POST with no cookies or form.
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -48,8 +48,15 @@ def test_reader_follows_a_theme_gets_the_new_column_once_and_unsubscribes(
     confirm_url = re.search(r"(http://\S+/volgen/bevestigen/\S+/)", text).group(1)
     assert f'href="{confirm_url}"' in html
     page.goto(confirm_url)
+    documents = {confirm_url: page.content()}
     page.get_by_role("button", name="Ja, bevestig mijn aanmelding").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aanmelding bevestigd")
+    assert tools.axe_violations(page) == []
+    documents[page.url + "#bevestigd"] = page.content()
+    page.get_by_role("link", name="nu meteen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Je abonnementen")
+    assert tools.axe_violations(page) == []
+    documents[page.url] = page.content()
     assert Subscription.objects.get().confirmed_at is not None
 
     # An editor publishes a column in that theme from the column list.
@@ -96,6 +103,9 @@ def test_reader_follows_a_theme_gets_the_new_column_once_and_unsubscribes(
     page.goto(unsubscribe_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Afmelden")
     expect(page.locator(".page-header__sub")).to_contain_text("al afgemeld")
+    assert tools.axe_violations(page) == []
+    documents[unsubscribe_url] = page.content()
+    assert tools.vnu_errors(documents) == []
 
     ColumnFactory(themes=[Theme.objects.get(slug="klant-centraal")])
     call_command("send_digests", frequency="daily", verbosity=0)

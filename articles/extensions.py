@@ -13,8 +13,10 @@ here from their AppConfig.ready():
   `options` are what a view passes to `render_column_page` (reactions: the form
   as the reader sent it, a notice). The parts are rendered in registration order.
 - `register_page_part(page, template, context)`: a section of a listing page
-  ("home", "theme"). `context(request, **objects)` returns its template variables
-  (a theme page passes `theme`); parts are shown in registration order.
+  ("home", "theme", "author"). `context(request, **objects)` returns its template
+  variables (a theme page passes `theme`, an author page `author`); the template also
+  sees the page's own context. Parts are shown in registration order; whatever differs
+  per reader must be a page-cache hole (see ops/holes.py).
 - `register_column_search(function)`: `function(queryset, text)` narrows a Column
   queryset to what `text` finds, or returns None when the text holds nothing to
   search for (the admin's search box uses it, drafts included).

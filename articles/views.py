@@ -69,6 +69,7 @@ def privacy(request):
         {
             "retention_days": settings.REACTIONS_ADDRESS_RETENTION_DAYS,
             "close_after_days": settings.REACTIONS_CLOSE_AFTER_DAYS,
+            "confirm_days": settings.SUBSCRIPTIONS_CONFIRM_DAYS,
             "contact_email": settings.DEFAULT_FROM_EMAIL,
         },
     )
@@ -82,7 +83,12 @@ def author_list(request):
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, author.columns.published().with_related())
-    return render(request, "articles/author_detail.html", {"author": author, "page": page})
+    context = {
+        "author": author,
+        "page": page,
+        **extensions.page_context(request, "author", author=author),
+    }
+    return render(request, "articles/author_detail.html", context)
 
 
 def theme_list(request):

@@ -92,8 +92,10 @@ INSTALLED_APPS = [
     "articles",
     "images",
     "search",
-    # Before reactions: its part of the column page ("Was dit nuttig?") comes first.
+    # The parts of the column page come in this order: "Was dit nuttig?", the share
+    # links, the reactions.
     "feedback",
+    "subscriptions",
     "reactions",
     "figures",
     "ops",
@@ -317,6 +319,17 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "redactie@localhost")
+# Scheme and host of the site, for links in mail sent outside a request (send_digests).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Following by e-mail (subscriptions app, docs/subscriptions.md).
+# Days a confirmation link works; an address still unconfirmed after it is deleted.
+SUBSCRIPTIONS_CONFIRM_DAYS = env_int("DJANGO_SUBSCRIPTIONS_CONFIRM_DAYS", 7)
+# Sign-ups per hour per client address and per e-mail address.
+SUBSCRIPTIONS_PER_HOUR = env_int("DJANGO_SUBSCRIPTIONS_PER_HOUR", 10)
+# A follow form sent back faster than this is a robot's; older than this is stale.
+SUBSCRIPTIONS_MIN_FORM_SECONDS = env_int("DJANGO_SUBSCRIPTIONS_MIN_FORM_SECONDS", 2)
+SUBSCRIPTIONS_FORM_MAX_AGE = env_int("DJANGO_SUBSCRIPTIONS_FORM_MAX_AGE", 24 * 3600)
 
 # --- Production: page cache, security headers, logging, backups (ops app) ---
 

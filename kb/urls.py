@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("reactions.urls")),
     path("", include("feedback.urls")),
+    path("", include("subscriptions.urls")),
 ]
 
 if "://" not in settings.MEDIA_URL:

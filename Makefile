@@ -12,6 +12,9 @@ PYTHON := $(shell for p in python3.14 python3.13 python3.12 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
 	then echo $$p; break; fi; done)
 
+# make test and make test-postgres run the suite in two processes, a test file each at
+# a time; PYTEST_PARALLEL= runs it in one.
+PYTEST_PARALLEL ?= -n 2 --dist loadfile
 # Tests never need a real secret; the key below is only ever used by them.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=false
 
@@ -73,12 +76,12 @@ run: seed
 
 test: install browser-tools
 	$(BIN)/lint-imports --no-cache
-	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-postgres: install browser-tools
 	@$(BIN)/python -c "import psycopg, sys; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=5).close()" \
 		|| { echo "PostgreSQL is not reachable at $(PG_URL)." >&2; exit 1; }
-	$(TEST_ENV) DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # Lighthouse on home, a column, a theme (and search once it exists), served by
 # gunicorn with debug off and collected, hashed static files.

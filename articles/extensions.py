@@ -12,6 +12,11 @@ here from their AppConfig.ready():
   `context(request, column, **options)` returns its template variables;
   `options` are what a view passes to `render_column_page` (reactions: the form
   as the reader sent it, a notice). The parts are rendered in registration order.
+- `register_page_part(page, template, context)`: a section of a listing page
+  ("home", "theme", "author"). `context(request, **objects)` returns its template
+  variables (a theme page passes `theme`, an author page `author`); the template also
+  sees the page's own context. Parts are shown in registration order; whatever differs
+  per reader must be a page-cache hole (see ops/holes.py).
 - `register_column_search(function)`: `function(queryset, text)` narrows a Column
   queryset to what `text` finds, or returns None when the text holds nothing to
   search for (the admin's search box uses it, drafts included).
@@ -29,6 +34,7 @@ class ColumnPagePart:
 
 listing_annotations = []
 column_page_parts = []
+page_parts = {}  # page name -> [ColumnPagePart]
 column_searches = []
 
 
@@ -43,6 +49,24 @@ def register_column_page_part(template, context):
     if part not in column_page_parts:
         column_page_parts.append(part)
     return part
+
+
+def register_page_part(page, template, context):
+    part = ColumnPagePart(template, context)
+    parts = page_parts.setdefault(page, [])
+    if part not in parts:
+        parts.append(part)
+    return part
+
+
+def page_context(request, page, **objects):
+    """The template variables of the parts of `page`, and `page_parts`: the
+    templates to include, in order."""
+    parts = page_parts.get(page, [])
+    context = {"page_parts": [part.template for part in parts]}
+    for part in parts:
+        context.update(part.context(request, **objects))
+    return context
 
 
 def register_column_search(function):

@@ -24,7 +24,12 @@ def home(request):
     return render(
         request,
         "articles/home.html",
-        {"columns": columns, "featured_themes": themes, "authors": authors},
+        {
+            "columns": columns,
+            "featured_themes": themes,
+            "authors": authors,
+            **extensions.page_context(request, "home"),
+        },
     )
 
 
@@ -64,6 +69,7 @@ def privacy(request):
         {
             "retention_days": settings.REACTIONS_ADDRESS_RETENTION_DAYS,
             "close_after_days": settings.REACTIONS_CLOSE_AFTER_DAYS,
+            "confirm_days": settings.SUBSCRIPTIONS_CONFIRM_DAYS,
             "contact_email": settings.DEFAULT_FROM_EMAIL,
         },
     )
@@ -77,7 +83,12 @@ def author_list(request):
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, author.columns.published().with_related())
-    return render(request, "articles/author_detail.html", {"author": author, "page": page})
+    context = {
+        "author": author,
+        "page": page,
+        **extensions.page_context(request, "author", author=author),
+    }
+    return render(request, "articles/author_detail.html", context)
 
 
 def theme_list(request):
@@ -88,7 +99,12 @@ def theme_list(request):
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme.objects.visible_to(request.user), slug=slug)
     page = paginate(request, Column.objects.published().filter(themes=theme).with_related())
-    return render(request, "articles/theme_detail.html", {"theme": theme, "page": page})
+    context = {
+        "theme": theme,
+        "page": page,
+        **extensions.page_context(request, "theme", theme=theme),
+    }
+    return render(request, "articles/theme_detail.html", context)
 
 
 def archive_index(request):

@@ -66,6 +66,9 @@ def build_site(env, database, columns):
     return f"/columns/{column}/", f"/themas/{theme}/"
 
 
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+
+
 def wrk(url, seconds, connections):
     output = subprocess.run(
         # gunicorn's sync workers close every connection; saying so up front keeps wrk
@@ -78,6 +81,10 @@ def wrk(url, seconds, connections):
             "--latency",
             "-H",
             "Connection: close",
+            # A reader's browser, so that column views are counted as in production
+            # (figures/counter.py leaves requests without a user agent out).
+            "-H",
+            f"User-Agent: {BROWSER}",
             url,
         ],
         capture_output=True,

@@ -10,6 +10,13 @@ through an `icontains` ORM filter (count + newest 10), with the CPU time the sea
 took in the benchmark's own process (all of it on SQLite, the client's part on
 PostgreSQL): on a loaded machine a steadier measure than the wall clock. Each
 combination runs in its own process.
+
+    .venv/bin/python benchmarks/search.py --as-you-type [--sizes 10000] [--databases ...]
+
+measures instead what the search boxes ask while a reader types:
+/zoeken/suggesties/?q=... through the whole middleware stack, without the page cache
+(each answer computed) and from it (hits), after a timed build of the suggestion
+catalogue; queries typed letter by letter, with typos, names and several words.
 PostgreSQL uses the database `kb_search_bench` (or $KB_BENCH_PG_DB) on 127.0.0.1,
 dropped and recreated.
 """
@@ -41,6 +48,13 @@ QUERIES = {
     "compound": ["klant tevredenheid", "klantcentraal", "pin automaat"],
 }
 REPEAT, BASELINE_REPEAT = 15, 3  # --repeat changes the first
+# What a reader types in a search box, as the box asks it (lower case), by kind.
+AS_YOU_TYPE = {
+    "begun": ["kl", "kla", "klan", "klant", "organ", "organisa", "mede", "medewerk"],
+    "typo": ["klnat", "orgnaisatie", "medwerker", "evenwaadigheid", "vertrouwn"],
+    "words": ["klant cen", "ga jij naar de k", "medewerkers eerst", "de klant ", "vriend of vij"],
+    "names": ["hermar", "hremarij", "boersm", "nederlo", "groothuis"],
+}
 
 
 def percentile(values, fraction):
@@ -159,6 +173,88 @@ def run_one(size, repeat):
     }
 
 
+def run_as_you_type(size, repeat):
+    """Inside a child process whose DATABASE_URL points at an empty database."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.urls import reverse
+
+    from search import suggest
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the page cache (DEBUG off)
+    call_command("load_seed", verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("generate_corpus", size - 5, stdout=quiet)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    url = reverse("search:suggestions")
+    client = Client()
+    texts = [text for texts in AS_YOU_TYPE.values() for text in texts]
+
+    def timed(text, times):
+        started = time.perf_counter()
+        response = client.get(url, {"q": text})
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.content
+
+    builds = []
+    for _ in range(3):
+        suggest.forget()
+        started = time.perf_counter()
+        known = suggest.catalogue()
+        builds.append(time.perf_counter() - started)
+    result = {
+        "build_s": statistics.median(builds),
+        "entries": len(known.entries),
+        "vocabulary": len(known.vocabulary),
+    }
+    with override_settings(ALLOWED_HOSTS=["testserver"], PAGE_CACHE_SECONDS=0):
+        for text in texts:  # warm up once
+            timed(text, [])
+        per_kind, computed = {}, []
+        for kind, kind_texts in AS_YOU_TYPE.items():
+            times = []
+            for _ in range(repeat):
+                for text in kind_texts:
+                    timed(text, times)
+            per_kind[kind] = percentile(times, 0.95)
+            computed += times
+        with CaptureQueriesContext(connection) as queries:
+            timed("klant", [])
+        result["queries"] = len(queries)
+    with override_settings(ALLOWED_HOSTS=["testserver"], PAGE_CACHE_SECONDS=600):
+        cache.clear()
+        for text in texts:  # stored once
+            timed(text, [])
+        hits = []
+        for _ in range(repeat):
+            for text in texts:
+                timed(text, hits)
+    return {
+        **result,
+        "p50": statistics.median(computed),
+        "p95": percentile(computed, 0.95),
+        "per_kind_p95": per_kind,
+        "hit_p50": statistics.median(hits),
+        "hit_p95": percentile(hits, 0.95),
+        "requests": len(computed),
+        "load": os.getloadavg()[0],
+    }
+
+
 def fresh_database(database, workdir):
     if database == "sqlite":
         return f"sqlite:///{workdir}/bench.sqlite3"
@@ -175,10 +271,14 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--repeat", type=int, default=REPEAT, help="runs of each query")
+    parser.add_argument(
+        "--as-you-type", action="store_true", help="the suggestions of the search boxes"
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(run_one(args.child, args.repeat)))
+        run = run_as_you_type if args.as_you_type else run_one
+        print(json.dumps(run(args.child, args.repeat)))
         return
     rows = []
     for size in args.sizes:
@@ -191,8 +291,17 @@ def main():
                     "DJANGO_DEBUG": "false",
                     "DJANGO_LOG_LEVEL": "WARNING",
                 }
+                mode = ["--as-you-type"] if args.as_you_type else []
                 output = subprocess.run(
-                    [sys.executable, __file__, "--child", str(size), "--repeat", str(args.repeat)],
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child",
+                        str(size),
+                        "--repeat",
+                        str(args.repeat),
+                        *mode,
+                    ],
                     env=env,
                     check=True,
                     stdout=subprocess.PIPE,
@@ -201,7 +310,29 @@ def main():
             result = json.loads(output.strip().splitlines()[-1])
             rows.append((size, database, result))
             print(f"done: {size} on {database}", file=sys.stderr)
-    print_table(rows)
+    (print_as_you_type_table if args.as_you_type else print_table)(rows)
+
+
+def print_as_you_type_table(rows):
+    print(
+        "| columns | database | catalogue build | names / words | queries a request "
+        "| suggestions p50 | suggestions p95 | page cache hit p50 | hit p95 | load avg |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size, database, r in rows:
+        print(
+            f"| {size:,} | {database} | {r['build_s'] * 1000:.0f} ms "
+            f"| {r['entries']:,} / {r['vocabulary']:,} | {r['queries']} "
+            f"| {r['p50']:.1f} ms | {r['p95']:.1f} ms "
+            f"| {r['hit_p50']:.1f} ms | {r['hit_p95']:.1f} ms | {r['load']:.1f} |"
+        )
+    print()
+    kinds = list(AS_YOU_TYPE)
+    print("| columns | database | " + " | ".join(f"p95 {kind}" for kind in kinds) + " |")
+    print("|---:|---|" + "---:|" * len(kinds))
+    for size, database, r in rows:
+        cells = " | ".join(f"{r['per_kind_p95'][kind]:.1f} ms" for kind in kinds)
+        print(f"| {size:,} | {database} | {cells} |")
 
 
 def print_table(rows):

@@ -92,7 +92,12 @@ INSTALLED_APPS = [
     "articles",
     "images",
     "search",
+    # The parts of the column page come in this order: "Was dit nuttig?", the share
+    # links, the reactions.
+    "feedback",
+    "subscriptions",
     "reactions",
+    "figures",
     "ops",
 ]
 
@@ -105,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Above the page cache, so that views of cached column pages are counted too.
+    "figures.counter.ViewCountMiddleware",
     # A page from the cache skips the middleware below: it is rendered already (with
     # the headers the middleware gave it), for an anonymous reader without messages.
     "ops.pagecache.PageCacheMiddleware",
@@ -275,6 +282,14 @@ LOGGING = {
 # Flood control per client address and per e-mail address, counted in the shared cache.
 REACTIONS_MIN_INTERVAL = env_int("DJANGO_REACTIONS_MIN_INTERVAL", 30)
 REACTIONS_PER_HOUR = env_int("DJANGO_REACTIONS_PER_HOUR", 10)
+# "Was dit nuttig?": answers per client address per hour (feedback/services.py).
+FEEDBACK_PER_HOUR = env_int("DJANGO_FEEDBACK_PER_HOUR", 30)
+# Views of columns are counted in each worker's memory and written to the database
+# this often, or after this many views (figures/counter.py); a crash loses at most that.
+FIGURES_FLUSH_SECONDS = env_int("DJANGO_FIGURES_FLUSH_SECONDS", 10)
+FIGURES_FLUSH_VIEWS = env_int("DJANGO_FIGURES_FLUSH_VIEWS", 500)
+# How many columns "Meest gelezen" lists on the home page and theme pages.
+MOST_READ_COUNT = 5
 # A form sent back faster than this many seconds after it was shown is a robot's.
 REACTIONS_MIN_FORM_SECONDS = env_int("DJANGO_REACTIONS_MIN_FORM_SECONDS", 3)
 # How long a shown form may be sent back; after that the reader gets a fresh one.
@@ -304,6 +319,17 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "redactie@localhost")
+# Scheme and host of the site, for links in mail sent outside a request (send_digests).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Following by e-mail (subscriptions app, docs/subscriptions.md).
+# Days a confirmation link works; an address still unconfirmed after it is deleted.
+SUBSCRIPTIONS_CONFIRM_DAYS = env_int("DJANGO_SUBSCRIPTIONS_CONFIRM_DAYS", 7)
+# Sign-ups per hour per client address and per e-mail address.
+SUBSCRIPTIONS_PER_HOUR = env_int("DJANGO_SUBSCRIPTIONS_PER_HOUR", 10)
+# A follow form sent back faster than this is a robot's; older than this is stale.
+SUBSCRIPTIONS_MIN_FORM_SECONDS = env_int("DJANGO_SUBSCRIPTIONS_MIN_FORM_SECONDS", 2)
+SUBSCRIPTIONS_FORM_MAX_AGE = env_int("DJANGO_SUBSCRIPTIONS_FORM_MAX_AGE", 24 * 3600)
 
 # --- Production: page cache, security headers, logging, backups (ops app) ---
 

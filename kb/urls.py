@@ -33,6 +33,8 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("search.urls")),
     path("", include("reactions.urls")),
+    path("", include("feedback.urls")),
+    path("", include("subscriptions.urls")),
 ]
 
 if "://" not in settings.MEDIA_URL:

@@ -5,7 +5,7 @@ PAGE_CACHE_NAMESPACES that carry no cookies other than the CSRF cookie (and
 PAGE_CACHE_NEUTRAL_COOKIES). Anything else (a session, messages, a "remember me"
 cookie) goes to the view, and so does every other URL (admin, /healthz).
 
-What is stored: 200 HTML responses that set no
+What is stored: 200 HTML (and JSON) responses that set no
 cookie of their own, did not change the session and are not marked private or
 no-cache (``never_cache`` opts a view out), with the headers that the view and the
 middleware below this one gave them. CSRF inputs are cut out before storing and
@@ -53,6 +53,9 @@ CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value=
 CSRF_TOKEN_LIKE = re.compile(
     r"(?<![A-Za-z0-9])(?=[a-z0-9]*[A-Z])(?=[A-Z0-9]*[a-z])[A-Za-z0-9]{64}(?![A-Za-z0-9])"
 )
+
+# Pages, and the JSON answers of public URLs (search suggestions, say).
+STORED_TYPES = ("text/html", "application/json")
 
 _expiry_providers = []
 
@@ -137,6 +140,17 @@ def _generation():
         ):  # get_autocommit() has connected
             return _watch.value(connection.connection, lambda: cache.get(GENERATION_KEY))
     return cache.get(GENERATION_KEY)
+
+
+def content_generation():
+    """The current generation: it moves whenever a change to public content commits,
+    on every app server. What a process keeps of public content in memory (search
+    suggestions, say) is current while this is the same."""
+    generation = _generation()
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
 
 
 def bump_generation():
@@ -261,7 +275,7 @@ class PageCacheMiddleware:
                 entry = _recent.put(key, entry)
             return self._serve(request, entry)
         response = self.get_response(request)
-        if cache_works and response.get("Content-Type", "").startswith("text/html"):
+        if cache_works and response.get("Content-Type", "").startswith(STORED_TYPES):
             self._store(request, response, key, generation)
         return self._fill(request, response)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from . import services
+from . import privacy, services
 from .models import ModerationWord, Reaction, TrustedAddress
 
 
@@ -174,6 +174,8 @@ class ReactionAdmin(admin.ModelAdmin):
         count = sum(
             services.reactions_anonymise(email=email, remove_text=remove_text) for email in emails
         )
+        for email in emails:  # what other apps keep about the address (subscriptions)
+            privacy.erase_all(email)
         self.message_user(
             request,
             f"{counted_reactions(count)} van {counted_addresses(len(emails))} geanonimiseerd.",

@@ -80,6 +80,10 @@ class ReactionForm(forms.Form):
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     remember = forms.BooleanField(label="Onthoud mijn naam en e-mail", required=False)
+    # Handled by whoever listens to signals.reply_notification_requested (subscriptions).
+    notify_replies = forms.BooleanField(
+        label="Mail me bij een antwoord op mijn reactie", required=False
+    )
     # The trap: hidden from people by the stylesheet, filled in by robots.
     homepage = forms.CharField(
         label="Laat dit veld leeg",

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from articles.models import Column
 
+from . import signals
 from .plaintext import render_plain_text
 
 UNKNOWN = object()  # a status this instance does not know
@@ -257,8 +258,13 @@ class Reaction(models.Model):
         self.body_digest = text_digest(self.body) if self.body.strip() else ""
         if self._state.adding:
             self.status_in_database = None
+        became_approved = (
+            self.status == self.Status.APPROVED and self.status_in_database != self.Status.APPROVED
+        )
         super().save(*args, **kwargs)
         self.status_in_database = self.status
+        if became_approved:
+            signals.send_approved_on_commit([self.pk])
 
     def get_absolute_url(self):
         return f"{self.column.get_absolute_url()}#reactie-{self.pk}"

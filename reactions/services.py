@@ -17,6 +17,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from ops import clients, pagecache
 
+from . import signals
 from .models import (
     ModerationWord,
     Reaction,
@@ -283,6 +284,8 @@ def reactions_moderate(*, reactions, status, user) -> int:
         approved = Reaction.Status.APPROVED
         if changing and (status == approved or approved in changing.values()):
             transaction.on_commit(pagecache.bump_generation)
+        if status == approved:
+            signals.send_approved_on_commit(changing)
     return len(changing)
 
 

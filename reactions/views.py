@@ -13,7 +13,7 @@ from articles.models import Column
 from articles.views import render_column_page
 from ops import clients
 
-from . import services
+from . import services, signals
 from .forms import ReactionForm
 from .models import Reaction
 
@@ -145,6 +145,10 @@ def reaction_create(request, slug):
                 "Dank je wel! Je reactie wacht op goedkeuring; "
                 "zodra de redactie hem heeft bekeken, staat hij hier voor iedereen.",
             )
+    if form.cleaned_data.get("notify_replies"):
+        signals.reply_notification_requested.send(
+            sender=Reaction, reaction=outcome.reaction, request=request
+        )
     response = redirect(outcome.reaction.get_absolute_url())
     _remember_reader(request, response, form.cleaned_data)
     if outcome.known_reader:

@@ -6,4 +6,5 @@ app_name = "search"
 
 urlpatterns = [
     path("zoeken/", views.search_view, name="search"),
+    path("zoeken/suggesties/", views.suggestions_view, name="suggestions"),
 ]

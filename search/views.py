@@ -3,9 +3,14 @@
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
+from . import suggest
 from .engine import DATE, RELEVANCE, search
 from .forms import MAX_THEMES, SearchForm
+
+# Browsers keep an answer this long: typing back and forth asks the server once.
+SUGGESTIONS_MAX_AGE = 60
 
 
 def _search_url(params, **changes):
@@ -91,6 +96,33 @@ def search_view(request):
         "literal_url": results.corrected and _search_url(params, letterlijk=True),
     }
     return render(request, "search/search.html", context)
+
+
+def suggestions_view(request):
+    """/zoeken/suggesties/?q=...: what the search boxes suggest while a reader types, as
+    JSON. The same for every reader, so the page cache keeps it (ops.pagecache)."""
+    form = suggest.SuggestForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"fout": form.error_text()}, status=400)
+    found = suggest.suggest(form.cleaned_data["q"])
+    response = JsonResponse(
+        {
+            "query": form.cleaned_data["q"],
+            "message": suggest.status_text(len(found)),
+            "suggestions": [
+                {
+                    "type": item.kind,
+                    "label": item.label,
+                    "url": item.url,
+                    "detail": item.detail,
+                    "parts": [{"text": text, "match": matched} for text, matched in item.parts],
+                }
+                for item in found
+            ],
+        }
+    )
+    patch_cache_control(response, public=True, max_age=SUGGESTIONS_MAX_AGE)
+    return response
 
 
 def _search_json(request, results):

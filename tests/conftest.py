@@ -1,9 +1,18 @@
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 
 from . import factories, images, reactions
 from .redactie import redactie_group
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Production hashes a password in ~0.3 s (PBKDF2, by design); the suite creates
+    and logs in an editor in hundreds of tests. Tests of the login itself check what
+    it does, not the hash's strength, so they use the fastest hasher."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +37,26 @@ def _media_in_a_temporary_folder(settings, tmp_path_factory):
 def _page_cache_off(settings):
     """Views are tested as they run; tests/test_pagecache.py turns the page cache on."""
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _no_view_counts_carried_over():
+    """Views counted in one test are never written during another."""
+    from figures import counter
+
+    counter.discard()
+    yield
+    counter.discard()
+
+
+@pytest.fixture(autouse=True)
+def _no_remembered_suggestions():
+    """Each process keeps the search suggestions' names while the page cache's content
+    generation stays; content made in a test's transaction never moves it (its
+    on_commit never runs), so every test starts without them."""
+    from search import suggest
+
+    suggest.forget()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from articles.models import Author, Column, Theme
 from reactions.models import Reaction
+from subscriptions.models import Subscriber, Subscription
 
 
 class AuthorFactory(factory.django.DjangoModelFactory):
@@ -61,3 +62,23 @@ class ReactionFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"lezer{n}@example.nl")
     body = factory.Sequence(lambda n: f"Mooie column, reactie nummer {n}.")
     status = Reaction.Status.APPROVED
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"volger{n}@example.nl")
+    confirmed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """A confirmed weekly subscription to all new columns, three days old."""
+
+    class Meta:
+        model = Subscription
+
+    subscriber = factory.SubFactory(SubscriberFactory)
+    kind = Subscription.Kind.ALL
+    frequency = Subscription.Frequency.WEEKLY
+    confirmed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=3))

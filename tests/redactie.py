@@ -10,7 +10,8 @@ from django.contrib.auth.models import Group, Permission
 
 def restore_redactie_group():
     """The Redactie group as the data migrations make it: curating columns, authors
-    and themes (0002), moderating reactions (0003) and keeping the image library."""
+    and themes (0002), moderating reactions (0003), keeping the image library, and
+    reading the answers to "Was dit nuttig?" and the reading figures."""
     codenames = []
     for name, models in [
         ("articles.migrations.0002_redactie_group", "MODELS"),
@@ -23,12 +24,16 @@ def restore_redactie_group():
             for model in getattr(migration, models)
             for action in migration.ACTIONS
         ]
-    group, _ = Group.objects.get_or_create(name="Redactie")
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=["articles", "reactions", "images"], codename__in=codenames
-        )
+    permissions = Permission.objects.filter(
+        content_type__app_label__in=["articles", "reactions", "images"], codename__in=codenames
     )
+    for app in ["feedback", "figures"]:
+        migration = importlib.import_module(f"{app}.migrations.0002_redactie_group")
+        permissions |= Permission.objects.filter(
+            content_type__app_label=app, codename__in=migration.PERMISSIONS
+        )
+    group, _ = Group.objects.get_or_create(name="Redactie")
+    group.permissions.set(permissions)
     return group
 
 

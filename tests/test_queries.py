@@ -13,6 +13,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from reversion.models import Revision
 
 from articles.markdown import count_words, render_markdown
 from articles.models import Author, Column, Theme, ThemedColumn
@@ -36,7 +37,9 @@ PAGES = [
 ]
 # What staff see differs: every theme, hidden ones marked.
 STAFF_PAGES = ["/", "/themas/", "/themas/{hidden_theme}/"]
-MAX_QUERIES = 6  # the most a page may run; staff pages include their session and user
+# The most a page may run; staff pages include their session and user, the home and
+# theme pages their "Meest gelezen".
+MAX_QUERIES = 7
 FEW, MANY = 6, 100
 START = datetime(2020, 6, 15, 9, 0, tzinfo=UTC)
 BODY = "## Tussenkop\n\nDe klant staat centraal. " * 20
@@ -178,6 +181,7 @@ def query_counts(django_db_setup, django_db_blocker):
             Theme.objects.all().delete()
             Session.objects.all().delete()
             get_user_model().objects.filter(username="teller").delete()
+            Revision.objects.all().delete()
             columns_loaded.send(sender=Content)
 
 

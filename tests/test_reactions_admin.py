@@ -20,12 +20,6 @@ def _page_cache_on(db, settings):
     page_cache_on(settings)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The editor logs in with force_login: hashing the password need not be slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client():
     """An anonymous reader."""

@@ -310,6 +310,7 @@ def walk(client):
     walk_pages(client, public, hidden)
     walk_feeds_and_sitemap(client, public)
     walk_search(client, public)
+    walk_suggestions(client, public)
     return public
 
 
@@ -452,6 +453,33 @@ def walk_search(client, public):
     assert (hidden["total"], hidden["corrected_from"], hidden["suggestion"]) == (0, None, None)
     assert search_json(client, q=HIDDEN_TYPO, letterlijk="1")["suggestion"] is None
     assert search_json(client, q=HIDDEN_WORD)["total"] == 0
+
+
+def suggested(client, text):
+    response = client.get(reverse("search:suggestions"), {"q": text})
+    assert response.status_code == 200
+    return {(item["type"], urlsplit(item["url"]).path) for item in response.json()["suggestions"]}
+
+
+def walk_suggestions(client, public):
+    """Search as you type suggests the public columns, and the themes and authors that
+    have one, and nothing else, by name or by a typo in it."""
+    assert suggested(client, "column") == {("column", path) for path in column_urls(public.slugs)}
+    for theme in Theme.objects.all():
+        expected = (
+            {("thema", theme.get_absolute_url())} if theme.slug in public.counts("thema") else set()
+        )
+        assert {s for s in suggested(client, theme.name) if s[0] == "thema"} == expected
+    for author in Author.objects.all():
+        expected = (
+            {("auteur", author.get_absolute_url())}
+            if author.slug in public.counts("auteur")
+            else set()
+        )
+        assert {s for s in suggested(client, author.name) if s[0] == "auteur"} == expected
+        assert {
+            s for s in suggested(client, author.name[:-1] + "x") if s[0] == "auteur"
+        } == expected
 
 
 def test_every_public_path_shows_exactly_the_published_columns(client, mix):

@@ -9,6 +9,7 @@ PAGES = [
     "/columns/ga-jij-naar-de-klant/",
     "/themas/klant-centraal/",
     "/auteurs/",
+    "/volgen/",
     "/zoeken/?q=klant&thema=klant-centraal",
 ]
 
@@ -16,7 +17,10 @@ FOCUSABLE = """() => [...document.querySelectorAll(
   'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])'
 )].filter((el) => !el.disabled && el.getClientRects().length > 0
   // Deliberately out of the tab order (the reaction form's honeypot for robots).
-  && el.getAttribute("tabindex") !== "-1")
+  && el.getAttribute("tabindex") !== "-1"
+  // A group of radio buttons is one Tab stop: its checked one (the arrows move inside).
+  && !(el.type === "radio" && !el.checked
+       && el.form?.querySelector(`input[type=radio][name="${el.name}"]:checked`)))
   .map((el) => el.outerHTML.slice(0, 120))"""
 
 # What focus looks like on the element that has it: an outline or a ring.

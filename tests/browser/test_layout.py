@@ -148,6 +148,10 @@ ADMIN_SCREENS = {
     "moderation-word-add": "/admin/reactions/moderationword/add/",
     "trusted-addresses": "/admin/reactions/trustedaddress/",
     "trusted-address-add": "/admin/reactions/trustedaddress/add/",
+    "answers": "/admin/feedback/vote/",
+    "useful-per-column": "/admin/feedback/columnfeedback/",
+    "figures": "/admin/figures/dailyviews/",
+    "figures-week": "/admin/figures/dailyviews/?dagen=7",
     "password": "/admin/password_change/",
 }
 # English that Django 6.1 leaves in its Dutch admin, and the "(s)" of lazy plurals.
@@ -196,6 +200,20 @@ def long_content():
         status="pending",
         reason="first",
     )
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from feedback.models import Vote
+    from figures.models import DailyViews
+
+    Vote.objects.create(column=column, useful=True)
+    Vote.objects.create(
+        column=column, useful=False, reason="onduidelijk", comment="Ik mis een voorbeeld. " * 10
+    )
+    for days_ago in range(0, 30, 3):
+        day = timezone.localdate() - timedelta(days=days_ago)
+        DailyViews.objects.create(column=column, day=day, views=100 + 7 * days_ago, from_search=9)
     return {"column": column.pk, "author": author.pk, "theme": 1, "reaction": reaction.pk}
 
 

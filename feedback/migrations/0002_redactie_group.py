@@ -1,0 +1,36 @@
+"""The editors' group "Redactie" reads what readers answered to "Was dit nuttig?" and may remove an abusive text."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+GROUP = "Redactie"
+PERMISSIONS = ["view_vote", "delete_vote", "view_columnfeedback"]
+
+
+def add_permissions(apps, schema_editor):
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="feedback", codename__in=PERMISSIONS)
+    )
+
+
+def remove_permissions(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group in Group.objects.filter(name=GROUP):
+        group.permissions.remove(*Permission.objects.filter(content_type__app_label="feedback"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("feedback", "0001_initial"),
+        ("articles", "0002_redactie_group"),
+    ]
+
+    operations = [migrations.RunPython(add_permissions, remove_permissions)]

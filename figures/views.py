@@ -1,0 +1,193 @@
+"""Reading figures as readers and editors see them."""
+
+import csv
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.utils import timezone
+
+from articles.models import Column
+from feedback.admin import score
+from feedback.models import Vote
+from reactions.models import Reaction
+
+from .models import DailyViews
+
+MOST_READ_DAYS = 30
+PERIODS = (7, 30, 90)
+
+
+def most_read(*, days=MOST_READ_DAYS, limit=5, theme=None):
+    """The published columns read most in the last `days` days (one query)."""
+    since = timezone.localdate() - timedelta(days=days - 1)
+    columns = Column.objects.published()
+    if theme is not None:
+        columns = columns.filter(pk__in=Column.objects.filter(themes=theme).values("pk"))
+    return list(
+        columns.filter(daily_views__day__gte=since)
+        .annotate(recent_views=Sum("daily_views__views"))
+        .select_related("author")
+        .order_by("-recent_views", "-published_at")[:limit]
+    )
+
+
+def most_read_context(request, theme=None, **kwargs):
+    """The "Meest gelezen" part of the home page and a theme page. Cached with the
+    page like the rest of it, so the list can be up to PAGE_CACHE_SECONDS old."""
+    return {"most_read": most_read(limit=settings.MOST_READ_COUNT, theme=theme)}
+
+
+@dataclass
+class Day:
+    day: object
+    views: int
+    from_search: int
+
+
+def views_per_day(days):
+    """Every day of the period, oldest first, with its views (0 for a quiet day)."""
+    today = timezone.localdate()
+    since = today - timedelta(days=days - 1)
+    found = {
+        row["day"]: row
+        for row in DailyViews.objects.filter(day__gte=since)
+        .values("day")
+        .annotate(views=Sum("views"), from_search=Sum("from_search"))
+    }
+    return [
+        Day(
+            day,
+            found.get(day, {}).get("views", 0),
+            found.get(day, {}).get("from_search", 0),
+        )
+        for day in (since + timedelta(days=offset) for offset in range(days))
+    ]
+
+
+def _count(model_queryset):
+    return Coalesce(
+        Subquery(model_queryset.values("column").annotate(n=Count("pk")).values("n")[:1]),
+        0,
+        output_field=IntegerField(),
+    )
+
+
+def top_columns(days, limit=20):
+    """The columns read most in the period, with views, views from search, the
+    "Was dit nuttig?" answers (of the period) and approved reactions (all)."""
+    since = timezone.localdate() - timedelta(days=days - 1)
+    votes = Vote.objects.filter(column=OuterRef("pk"), created_at__date__gte=since)
+    columns = (
+        Column.objects.filter(daily_views__day__gte=since)
+        .annotate(
+            period_views=Sum("daily_views__views"),
+            period_from_search=Sum("daily_views__from_search"),
+        )
+        .annotate(
+            useful_yes=_count(votes.filter(useful=True)),
+            useful_no=_count(votes.filter(useful=False)),
+            reaction_count=_count(Reaction.objects.approved().filter(column=OuterRef("pk"))),
+        )
+        .select_related("author")
+        .order_by("-period_views", "title")[:limit]
+    )
+    for column in columns:
+        column.useful_score = score(column.useful_yes, column.useful_no)
+    return columns
+
+
+def chart(days):
+    """Bars for an SVG chart of views per day, in a 0..100 by 0..40 box."""
+    width, height = 100, 40
+    peak = max((day.views for day in days), default=0) or 1
+    step = width / len(days)
+    return {
+        "peak": peak,
+        "width": width,
+        "height": height,
+        "bars": [
+            {
+                "x": round(index * step + step * 0.1, 3),
+                "width": round(step * 0.8, 3),
+                "y": round(height - day.views / peak * height, 3),
+                "height": round(day.views / peak * height, 3),
+                "day": day,
+            }
+            for index, day in enumerate(days)
+        ],
+    }
+
+
+def period_from(request):
+    try:
+        days = int(request.GET.get("dagen", 30))
+    except ValueError:
+        days = 30
+    return days if days in PERIODS else 30
+
+
+def report_context(days):
+    per_day = views_per_day(days)
+    totals = {
+        "views": sum(day.views for day in per_day),
+        "from_search": sum(day.from_search for day in per_day),
+    }
+    return {
+        "days": days,
+        "periods": PERIODS,
+        "per_day": per_day,
+        "chart": chart(per_day),
+        "totals": totals,
+        "top": top_columns(days),
+        "answers": Vote.objects.filter(
+            created_at__date__gte=timezone.localdate() - timedelta(days=days - 1)
+        ).aggregate(yes=Count("pk", filter=Q(useful=True)), no=Count("pk", filter=Q(useful=False))),
+    }
+
+
+def csv_response(days, kind):
+    """Views per day, or the top columns, as a CSV file for a spreadsheet."""
+    today = timezone.localdate().isoformat()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="columns-in-cijfers-{kind}-{days}-dagen-{today}.csv"'
+    )
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8
+    writer = csv.writer(response)
+    if kind == "dagen":
+        writer.writerow(["dag", "weergaven", "via zoeken"])
+        for day in views_per_day(days):
+            writer.writerow([day.day.isoformat(), day.views, day.from_search])
+    else:
+        writer.writerow(
+            [
+                "column",
+                "adres",
+                "auteur",
+                "weergaven",
+                "via zoeken",
+                "nuttig ja",
+                "nuttig nee",
+                "nuttig %",
+                "reacties",
+            ]
+        )
+        for column in top_columns(days, limit=1000):
+            writer.writerow(
+                [
+                    column.title,
+                    column.get_absolute_url(),
+                    column.author.name,
+                    column.period_views,
+                    column.period_from_search,
+                    column.useful_yes,
+                    column.useful_no,
+                    "" if column.useful_score is None else column.useful_score,
+                    column.reaction_count,
+                ]
+            )
+    return response

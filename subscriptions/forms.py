@@ -1,0 +1,156 @@
+"""The reader's form to follow a theme, an author or all new columns."""
+
+import secrets
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+from articles.models import Author, Column, Theme
+from ops import holes
+
+from .models import Subscription
+
+TOKEN_SALT = "subscriptions.form-token"
+EXPIRED_MESSAGE = "Dit formulier was verlopen. Vul het opnieuw in en verstuur het nog een keer."
+ROBOT_MESSAGE = (
+    "Het formulier werd wel erg snel verstuurd. Controleer wat je invulde en verstuur het "
+    "nog een keer."
+)
+
+
+@holes.register("subscribe_form_token")
+def make_form_token(request):
+    """When the form was shown, signed; a per-request value, also on cached pages."""
+    payload = {"issued": round(time.time(), 3), "nonce": secrets.token_hex(4)}
+    return signing.dumps(payload, salt=TOKEN_SALT)
+
+
+def public_themes():
+    return Theme.objects.filter(pk__in=Column.objects.published().values("themes")).order_by("name")
+
+
+def public_authors():
+    return Author.objects.filter(pk__in=Column.objects.published().values("author")).order_by(
+        "name"
+    )
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(
+        label="Je e-mailadres",
+        max_length=254,
+        error_messages={
+            "required": "Vul je e-mailadres in.",
+            "invalid": "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.",
+            "max_length": "Je e-mailadres is te lang.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    # "alles", "thema:<slug>" or "auteur:<slug>"; a select on the general page, a
+    # hidden field on a theme or author page.
+    subject = forms.CharField(
+        label="Wat wil je volgen?",
+        max_length=220,
+        error_messages={"required": "Kies wat je wilt volgen."},
+    )
+    frequency = forms.ChoiceField(
+        label="Hoe vaak?",
+        choices=[
+            (Subscription.Frequency.DAILY, "Dagelijks, als er iets nieuws is"),
+            (Subscription.Frequency.WEEKLY, "Eén keer per week"),
+        ],
+        initial=Subscription.Frequency.WEEKLY,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Kies hoe vaak je mail wilt krijgen.",
+            "invalid_choice": "Kies dagelijks of wekelijks.",
+        },
+    )
+    homepage = forms.CharField(
+        label="Laat dit veld leeg",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "volg-%s")
+        super().__init__(*args, **kwargs)
+        self.robot = ""
+
+    @staticmethod
+    def subject_choices():
+        return [
+            ("alles", "Alle nieuwe columns"),
+            *[(f"thema:{t.slug}", f"Thema: {t.name}") for t in public_themes()],
+            *[(f"auteur:{a.slug}", f"Auteur: {a.name}") for a in public_authors()],
+        ]
+
+    def clean_subject(self):
+        """(kind, theme, author) for what the reader chose; only what the public sees."""
+        value = self.cleaned_data["subject"].strip()
+        if value == "alles":
+            return Subscription.Kind.ALL, None, None
+        prefix, _, slug = value.partition(":")
+        if prefix == "thema":
+            theme = public_themes().filter(slug=slug).first()
+            if theme:
+                return Subscription.Kind.THEME, theme, None
+        elif prefix == "auteur":
+            author = public_authors().filter(slug=slug).first()
+            if author:
+                return Subscription.Kind.AUTHOR, None, author
+        raise forms.ValidationError("Dit thema of deze auteur bestaat niet (meer). Kies opnieuw.")
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            payload = signing.loads(
+                self.data.get("token", ""),
+                salt=TOKEN_SALT,
+                max_age=settings.SUBSCRIPTIONS_FORM_MAX_AGE,
+            )
+            issued = float(payload["issued"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            raise forms.ValidationError(EXPIRED_MESSAGE, code="expired") from None
+        if cleaned.get("homepage"):
+            self.robot = "honeypot filled"
+        elif time.time() - issued < settings.SUBSCRIPTIONS_MIN_FORM_SECONDS:
+            self.robot = "sent too fast"
+        if self.robot:
+            raise forms.ValidationError(ROBOT_MESSAGE, code="robot")
+        return cleaned
+
+
+class ManageForm(forms.Form):
+    """One row per subscription on the manage page: how often, or stop."""
+
+    def __init__(self, *args, subscriptions, **kwargs):
+        kwargs.setdefault("auto_id", "beheer-%s")
+        super().__init__(*args, **kwargs)
+        self.subscriptions = list(subscriptions)
+        for subscription in self.subscriptions:
+            if subscription.kind != Subscription.Kind.REPLIES:
+                self.fields[f"frequency_{subscription.pk}"] = forms.ChoiceField(
+                    label=f"Hoe vaak: {subscription.description}",
+                    choices=[
+                        (Subscription.Frequency.DAILY, "Dagelijks"),
+                        (Subscription.Frequency.WEEKLY, "Wekelijks"),
+                    ],
+                    initial=subscription.frequency,
+                    error_messages={"invalid_choice": "Kies dagelijks of wekelijks."},
+                )
+            self.fields[f"stop_{subscription.pk}"] = forms.BooleanField(
+                label=f"Stoppen met {subscription.description}", required=False
+            )
+
+    def rows(self):
+        for subscription in self.subscriptions:
+            frequency = self.fields.get(f"frequency_{subscription.pk}")
+            yield {
+                "subscription": subscription,
+                "frequency": self[f"frequency_{subscription.pk}"] if frequency else None,
+                "stop": self[f"stop_{subscription.pk}"],
+            }

@@ -92,7 +92,14 @@ def test_bad_answers_get_a_dutch_400(client, column, data):
     assert not Vote.objects.exists()
 
 
-@pytest.mark.parametrize("stem", ["", "rommel", signing.dumps(99999, salt="iets-anders")])
+@pytest.mark.parametrize(
+    "stem",
+    [
+        pytest.param("", id="missing"),
+        pytest.param("rommel", id="garbage"),
+        pytest.param(signing.dumps(99999, salt="iets-anders"), id="signed-for-something-else"),
+    ],
+)
 def test_a_forged_or_missing_answer_token_is_a_dutch_400(client, column, stem):
     response = client.post(
         f"/columns/{column.slug}/nuttig/waarom/", {"stem": stem, "reden": "anders"}

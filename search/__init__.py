@@ -1,7 +1,8 @@
 """Dutch full-text search that behaves the same on SQLite and PostgreSQL.
 
 The only code that knows how search works. Views and the admin call:
-- `search(text, ...)`: ranked, paged results with snippets, facets and a suggestion;
+- `search(text, ...)`: ranked, paged results with snippets, facets, and for a query
+  that finds nothing its correction (typos, compounds) or a suggestion;
 - `matching(queryset, parse(text))`: narrow any Column queryset (the admin);
 - `index_columns(ids)`, `remove_columns(ids)`, `rebuild()`: keep the index current.
 

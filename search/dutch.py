@@ -16,7 +16,9 @@ import Stemmer
 # run `rebuild_search_index` after changing it.
 # 3: theme ids in the search rows; on PostgreSQL the tsvectors moved into them, with
 # the pairs of neighbouring words.
-ANALYZER_VERSION = 3
+# 4: the vocabulary's frequencies, kinds, lengths and initials (search.fuzzy); on
+# PostgreSQL the meta field's pairs start with "^", the text's with "~".
+ANALYZER_VERSION = 4
 # Snowball 3's "dutch" is the Kraaij-Pohlmann stemmer ("organisaties" and "organisatie"
 # share a stem); pinned through PyStemmer 3.x in pyproject.toml.
 STEMMER_ALGORITHM = "dutch"

@@ -1,7 +1,5 @@
 """Running a search: match, rank, page, facets, snippets and "Bedoelde je"."""
 
-import difflib
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -10,21 +8,29 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import BigIntegerField, F, Func
 from django.db.models.expressions import RawSQL
+from django.utils.html import format_html, format_html_join
 
 from articles.models import Author, Column, Theme, ThemedColumn
 
 from . import rows
-from .dutch import words
-from .highlight import highlight, matcher, snippet
+from .dutch import WORD
+from .fuzzy import Repair
+from .highlight import highlight, matcher, phrase_in, snippet
 from .index import backend, plain_text
-from .models import SearchWord
-from .query import parse
+from .query import COMPOUND, EXACT, parse
 
 RELEVANCE, DATE = "relevantie", "datum"
 # The score of a column: for each group of search terms, these points for each field
 # one of them occurs in (see _score). Whole numbers, computed alike on both databases;
 # ties go to the newest column, then to the higher id.
 WEIGHTS = {"title": 8, "lead": 4, "meta": 4}
+# A phrase found in the text (title, lead or body) outweighs one found only in a
+# theme's or author's name (meta).
+TEXT_WEIGHT = 6
+# In a corrected query (search.fuzzy): a group matched by what was typed ranks above
+# one matched by a compound (joined or split words), which ranks above a typo's
+# correction, whatever the fields.
+TIERS = {EXACT: 200, COMPOUND: 100}
 
 
 def matching(queryset, query):
@@ -69,6 +75,7 @@ class Results:
     hits: list = field(default_factory=list)
     facets: dict = field(default_factory=dict)
     suggestion: Suggestion | None = None
+    corrected: str = ""  # the corrected query the results are for, when corrected
 
 
 def _filtered(queryset, *, themes, author, year):
@@ -83,8 +90,22 @@ def _filtered(queryset, *, themes, author, year):
     return queryset
 
 
-def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, per_page=None):
-    """Search the published columns. Never raises on any `text`."""
+def search(
+    text,
+    *,
+    themes=(),
+    author="",
+    year=None,
+    order=RELEVANCE,
+    page=1,
+    per_page=None,
+    literal=False,
+):
+    """Search the published columns. Never raises on any `text`.
+
+    A query that finds nothing is corrected (search.fuzzy) unless `literal`: the
+    results are then those of the corrected query, and `Results.corrected` says so.
+    Without results either way, "Bedoelde je" may suggest a correction."""
     query = parse(text)
     results = Results(query=query)
     if not query:
@@ -93,15 +114,27 @@ def search(text, *, themes=(), author="", year=None, order=RELEVANCE, page=1, pe
     per_page = per_page or settings.COLUMNS_PER_PAGE
     filters = {"themes": list(themes), "author": author, "year": year}
     page = max(page, 1)
+    offset = (page - 1) * per_page
     with backend().planner():
         found = _Matches(query, filters, order)
-        ids = found.read(offset=(page - 1) * per_page, limit=per_page)
+        ids = found.read(offset=offset, limit=per_page)
+        repair = None
+        if not found.total:
+            repair = Repair(query)
+            widened = None if literal else repair.widened()
+            if widened:
+                corrected = _Matches(widened[0], filters, order)
+                corrected_ids = corrected.read(offset=offset, limit=per_page)
+                if corrected.total:
+                    found, ids, query = corrected, corrected_ids, widened[0]
+                    results.query, results.corrected = query, widened[1]
         paginator = Paginator(range(found.total), per_page)
         if page > paginator.num_pages:  # past the end: show the last page
             page = paginator.num_pages
             if found.total:
                 ids = found.read(offset=(page - 1) * per_page, limit=per_page, page_only=True)
-        results.suggestion = _suggestion(query, filters)
+        if not found.total and repair:
+            results.suggestion = _suggestion(repair, filters)
     results.total = found.total
     results.facets, themes = _facets(found, filters)
     results.page = paginator.page(page)
@@ -125,20 +158,63 @@ def _hits(columns, query, found, themes):
     """The results as shown: highlighted title, snippet and themes of each column;
     `themes`: the themes of the matches by id (from _facets)."""
     matches = matcher(query)
-    return [
-        Hit(
-            column=column,
-            title=highlight(column.title, query, matches),
-            snippet=snippet(
-                plain_text(column.body_html), query, fallback=column.lead, matches=matches
-            ),
-            themes=sorted(
-                (themes[pk] for pk in found.page_themes[column.pk] if pk in themes),
-                key=lambda theme: theme.name,
-            ),
+    hits = []
+    for column in columns:
+        column_themes = sorted(
+            (themes[pk] for pk in found.page_themes[column.pk] if pk in themes),
+            key=lambda theme: theme.name,
         )
-        for column in columns
-    ]
+        body = plain_text(column.body_html)
+        title = highlight(column.title, query, matches)
+        text = snippet(body, query, fallback=column.lead, matches=matches)
+        candidates = [
+            *(("thema", theme.name) for theme in column_themes),
+            ("auteur", column.author.name),
+        ]
+        if "<mark>" not in title and "<mark>" not in text:
+            # nothing in the text matched: the names did
+            names = [
+                (kind, name)
+                for kind, name in candidates
+                if any(matches(word) for word in WORD.findall(name))
+            ]
+        else:
+            names = _phrase_names(query, candidates, [column.title, column.lead, body])
+        if names:
+            text = format_html("{} {}", _names_note(names, matches, query), text)
+        hits.append(
+            Hit(
+                column=column,
+                title=title,
+                snippet=text,
+                themes=column_themes,
+            )
+        )
+    return hits
+
+
+def _phrase_names(query, candidates, texts):
+    """The names (("thema" or "auteur", name) pairs of `candidates`) through which
+    alone a phrase of `query` matches: it is in none of `texts`."""
+    phrases = [term for term in query.terms if term.is_phrase]
+    names = []
+    for term in phrases:
+        if any(phrase_in(text, term.stems) for text in texts):
+            continue
+        for kind, name in candidates:
+            if phrase_in(name, term.stems) and (kind, name) not in names:
+                names.append((kind, name))
+    return names
+
+
+def _names_note(names, matches, query):
+    """ "Gevonden via thema <mark>klant centraal</mark>:" for the snippet."""
+    return format_html(
+        "Gevonden via {}:",
+        format_html_join(
+            ", ", "{} {}", ((kind, highlight(name, query, matches)) for kind, name in names)
+        ),
+    )
 
 
 class _Matches:
@@ -238,11 +314,36 @@ def _score(query, order):
     if order == DATE:
         return "0", []
     parts, params = [], []
+
+    def add(condition, weight):
+        sql, condition_params = condition
+        parts.append(f"(CASE WHEN {sql} THEN {weight} ELSE 0 END)")
+        params.extend(condition_params)
+
     for group in query.match_groups:
+        phrases = [term for term in group if term.is_phrase]
         for name, weight in WEIGHTS.items():
-            sql, field_params = backend().in_field(name, group)
-            parts.append(f"(CASE WHEN {sql} THEN {weight} ELSE 0 END)")
-            params += field_params
+            if name == "meta" and len(phrases) == len(group):
+                continue
+            add(backend().in_field(name, group), weight)
+        if len(phrases) == len(group):
+            # A group of phrases that matched, but not in a name, matched in the text:
+            # the text is only searched for the rows that also match in a name (a
+            # phrase that no name holds, such as "de klant", costs nothing more).
+            meta_sql, meta_params = backend().in_field("meta", group)
+            text_sql, text_params = backend().in_text(phrases)
+            parts.append(
+                f"(CASE WHEN {meta_sql} THEN {WEIGHTS['meta']} + (CASE WHEN {text_sql}"
+                f" THEN {TEXT_WEIGHT} ELSE 0 END) ELSE {TEXT_WEIGHT} END)"
+            )
+            params.extend([*meta_params, *text_params])
+        elif phrases:
+            add(backend().in_text(phrases), TEXT_WEIGHT)
+        if any(term.kind != EXACT for term in group):
+            for kind, weight in TIERS.items():
+                terms = [term for term in group if term.kind == kind]
+                if terms:
+                    add(backend().in_document(terms), weight)
     return "(" + " + ".join(parts) + ")", params
 
 
@@ -289,33 +390,11 @@ def _facets(found, filters):
     }, themes
 
 
-MAX_SUGGESTED_WORDS = 2
-
-
-def _suggestion(query, filters):
-    """ "Bedoelde je": for typed words that match nothing, the closest indexed words."""
-    single = [term for term in query.terms if not term.prefix and not term.is_phrase]
-    if not single:
-        return None
-    known = set(
-        SearchWord.objects.filter(stem__in={term.stems[0] for term in single}).values_list(
-            "stem", flat=True
-        )
-    )
-    missing = [term for term in single if term.stems[0] not in known][:MAX_SUGGESTED_WORDS]
-    if not missing:
-        return None
-    text = query.text
-    for term in missing:
-        typed = words(term.text)[0]
-        candidates = SearchWord.objects.filter(word__startswith=typed[:2]).values_list(
-            "word", flat=True
-        )[:20000]
-        close = difflib.get_close_matches(typed, list(candidates), n=1, cutoff=0.7)
-        if not close:
-            return None
-        text = re.sub(re.escape(term.text), close[0], text, count=1, flags=re.IGNORECASE)
-    corrected = parse(text)
+def _suggestion(repair, filters):
+    """ "Bedoelde je": the typed text with its unknown words corrected (search.fuzzy),
+    with the number of public columns it finds; None when it finds none."""
+    text = repair.suggestion()
+    corrected = parse(text) if text else None
     if not corrected:
         return None
     count = _filtered(matching(Column.objects.published(), corrected), **filters).count()

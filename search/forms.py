@@ -64,6 +64,8 @@ class SearchForm(forms.Form):
         choices=[(RELEVANCE, "relevantie"), (DATE, "datum")],
         error_messages={"invalid_choice": "Sorteer op relevantie of op datum."},
     )
+    # "1": search what was typed, without correcting it (the link under a correction).
+    letterlijk = TextField(required=False)
     formaat = ChoiceField(
         required=False,
         choices=[(HTML, "HTML"), (JSON, "JSON")],
@@ -90,6 +92,9 @@ class SearchForm(forms.Form):
         if not YEAR.fullmatch(text):
             raise forms.ValidationError("Geef het jaar als vier cijfers, zoals 2019.")
         return int(text)
+
+    def clean_letterlijk(self):
+        return self.cleaned_data["letterlijk"].strip() == "1"
 
     def clean_sorteer(self):
         return self.cleaned_data["sorteer"] or RELEVANCE

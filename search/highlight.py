@@ -5,6 +5,7 @@ escaped; the result is safe to show.
 """
 
 from bisect import bisect_left
+from collections import deque
 from itertools import islice
 
 from django.utils.html import escape
@@ -33,6 +34,19 @@ def matcher(query):
             return decided[word]
 
     return matches
+
+
+def phrase_in(text, stems):
+    """Whether the stems `stems` follow each other in `text` (as a phrase matches);
+    reads `text` up to the first occurrence."""
+    window = deque(maxlen=len(stems))
+    last = stems[-1]
+    for word in WORD.findall(text):
+        for found in word_stems(word):
+            window.append(found)
+            if found == last and tuple(window) == stems:
+                return True
+    return False
 
 
 def _render(text, spans, start, end):

@@ -3,15 +3,20 @@ current in the same transaction as the change, and rebuilt in batches."""
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
 from django.db import connection
+from django.db.models import F
+from django.db.models.functions import Greatest
 
 from . import postgres, rows, sqlite
 from .dutch import ANALYZER_VERSION, MAX_TOKENS, analyse, stem, words
 
 TAG = re.compile(r"<[^>]*>")
+# The kinds of vocabulary words (SearchWord.Kind; plain values, for migrations' models).
+TEXT, NAME = "tekst", "naam"
 
 
 def backend():
@@ -35,6 +40,10 @@ class Document:
     body: list
     theme_ids: list
 
+    def stems(self):
+        """The distinct stems the index holds for this column."""
+        return {*self.title, *self.meta, *self.lead, *self.body}
+
 
 def make_document(column_id, *, title, author, themes, lead, body_html):
     """`themes`: (id, name) pairs."""
@@ -55,7 +64,7 @@ def _models(apps):
 
 
 def _documents(columns, ThemedColumn):
-    """Documents and vocabulary ({word: stem}) for `columns` (a list of dicts)."""
+    """Documents and vocabulary ({word: kind}) for `columns` (a list of dicts)."""
     ids = [column["id"] for column in columns]
     themes = {}
     for column_id, pk, name in ThemedColumn.objects.filter(content_object_id__in=ids).values_list(
@@ -64,6 +73,7 @@ def _documents(columns, ThemedColumn):
         themes.setdefault(column_id, []).append((pk, name))
     documents, vocabulary = [], {}
     for column in columns:
+        names = [column["author__name"], *(name for _, name in themes.get(column["id"], []))]
         document = make_document(
             column["id"],
             title=column["title"],
@@ -73,28 +83,39 @@ def _documents(columns, ThemedColumn):
             body_html=column["body_html"],
         )
         documents.append(document)
-        texts = [column["title"], column["author__name"], column["lead"], column["body_html"]]
-        texts[-1] = plain_text(texts[-1])
-        for text in texts + [name for _, name in themes.get(column["id"], [])]:
+        for text in [column["title"], column["lead"], plain_text(column["body_html"])]:
             for word in words(text):
-                vocabulary[word] = None
+                vocabulary.setdefault(word, TEXT)
+        for text in names:
+            for word in words(text):
+                vocabulary[word] = NAME
     return documents, vocabulary
+
+
+def _stems(documents):
+    """How many of `documents` hold each stem."""
+    return Counter(stem for doc in documents for stem in doc.stems())
 
 
 FIELDS = ["id", "title", "lead", "body_html", "author__name", "author_id", "status", "published_at"]
 
 
 def index_columns(column_ids, apps=None):
-    """(Re)write the index rows of these columns; gone ones are removed."""
+    """(Re)write the index rows of these columns; gone ones are removed. The
+    vocabulary's frequencies follow: minus the stems the old rows held, plus the new."""
     Column, ThemedColumn, SearchWord = _models(apps)
     column_ids = list(column_ids)
     columns = list(Column.objects.filter(pk__in=column_ids).values(*FIELDS))
     documents, vocabulary = _documents(columns, ThemedColumn)
     with connection.cursor() as cursor:
+        before = backend().stems(cursor, column_ids)
         backend().delete(cursor, column_ids)
         rows.delete(cursor, column_ids)
         _write(cursor, documents, columns)
     _add_words(SearchWord, vocabulary)
+    change = _stems(documents)
+    change.subtract(before)
+    _count_stems(SearchWord, change)
 
 
 def _write(cursor, documents, columns):
@@ -105,16 +126,69 @@ def _write(cursor, documents, columns):
 def remove_columns(column_ids):
     column_ids = list(column_ids)
     with connection.cursor() as cursor:
+        before = backend().stems(cursor, column_ids)
         backend().delete(cursor, column_ids)
         rows.delete(cursor, column_ids)
+    change = Counter()
+    change.subtract(before)
+    _count_stems(global_apps.get_model("search", "SearchWord"), change)
+
+
+def _word(SearchWord, word, kind, frequency=0):
+    return SearchWord(
+        word=word,
+        stem=stem(word),
+        kind=kind,
+        frequency=frequency,
+        length=len(word),
+        initial=word[0],
+        backwards=word[::-1],
+    )
 
 
 def _add_words(SearchWord, vocabulary):
+    """Add the new words of `vocabulary` ({word: kind}), each with the frequency its
+    stem has (all words of a stem share it); a known word seen in a name becomes a name
+    word."""
+    stems = sorted({stem(word) for word in vocabulary})
+    current = {}
+    for start in range(0, len(stems), CHUNK):
+        current.update(
+            SearchWord.objects.filter(stem__in=stems[start : start + CHUNK])
+            .values_list("stem", "frequency")
+            .order_by()
+        )
     SearchWord.objects.bulk_create(
-        [SearchWord(word=word, stem=stem(word)) for word in vocabulary],
+        [
+            _word(SearchWord, word, kind, current.get(stem(word), 0))
+            for word, kind in vocabulary.items()
+        ],
         ignore_conflicts=True,
         batch_size=2000,
     )
+    names = [word for word, kind in vocabulary.items() if kind == NAME]
+    for start in range(0, len(names), CHUNK):
+        SearchWord.objects.filter(word__in=names[start : start + CHUNK], kind=TEXT).update(
+            kind=NAME
+        )
+
+
+CHUNK = 2000
+
+
+def _count_stems(SearchWord, change):
+    """Add `change` ({stem: columns more or fewer}) to the frequencies: one UPDATE per
+    distinct change (usually +1 and -1), in chunks of stems."""
+    by_step = {}
+    for key, step in change.items():
+        if step:
+            by_step.setdefault(step, []).append(key)
+    for step, stems in sorted(by_step.items()):
+        stems.sort()
+        for start in range(0, len(stems), CHUNK):
+            SearchWord.objects.filter(stem__in=stems[start : start + CHUNK]).update(
+                frequency=Greatest(F("frequency") + step, 0)
+            )
 
 
 def rebuild(progress=None, apps=None, batch_size=500):
@@ -126,15 +200,26 @@ def rebuild(progress=None, apps=None, batch_size=500):
         backend().clear(cursor)
         rows.clear(cursor)
     SearchWord.objects.all().delete()
+    vocabulary, frequencies = {}, Counter()
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         columns = list(Column.objects.filter(pk__in=batch).values(*FIELDS))
-        documents, vocabulary = _documents(columns, ThemedColumn)
+        documents, words = _documents(columns, ThemedColumn)
         with connection.cursor() as cursor:
             _write(cursor, documents, columns)
-        _add_words(SearchWord, vocabulary)
+        for word, kind in words.items():
+            if vocabulary.get(word) != NAME:
+                vocabulary[word] = kind
+        frequencies.update(_stems(documents))
         if progress:
             progress(start + len(batch), len(ids))
+    SearchWord.objects.bulk_create(
+        [
+            _word(SearchWord, word, kind, frequencies[stem(word)])
+            for word, kind in sorted(vocabulary.items())
+        ],
+        batch_size=2000,
+    )
     SearchIndexInfo.objects.update_or_create(pk=1, defaults={"analyzer_version": ANALYZER_VERSION})
     return len(ids)
 

@@ -16,6 +16,7 @@ token), and a phrase matches through its pairs: exactly for two words, and for l
 phrases as a filter before the positional check (as Elasticsearch's `index_phrases`).
 """
 
+from collections import Counter
 from contextlib import contextmanager
 
 from django.db import connection, transaction
@@ -65,8 +66,11 @@ def planner():
             cursor.execute("SET LOCAL enable_seqscan = DEFAULT")
 
 
-def _pairs(stems):
-    return [f"'~{first} {second}'" for first, second in zip(stems, stems[1:], strict=False)]
+TEXT_PAIR, META_PAIR = "~", "^"
+
+
+def _pairs(stems, mark=TEXT_PAIR):
+    return [f"'{mark}{first} {second}'" for first, second in zip(stems, stems[1:], strict=False)]
 
 
 def _term(term, pairs):
@@ -77,9 +81,15 @@ def _term(term, pairs):
     positions = "(" + " <-> ".join(f"'{stem}'" for stem in term.stems) + ")"
     if not pairs:
         return positions
+    either = [
+        f"({text} | {meta})"
+        for text, meta in zip(_pairs(term.stems), _pairs(term.stems, META_PAIR), strict=True)
+    ]
+    if pairs == TEXT_PAIR:  # in the text (title, lead, body) only: its own pairs
+        either = _pairs(term.stems)
     if len(term.stems) == 2:
-        return _pairs(term.stems)[0]
-    return "(" + " & ".join([*_pairs(term.stems), positions]) + ")"
+        return either[0]
+    return "(" + " & ".join([*either, positions]) + ")"
 
 
 def tsquery(query, pairs=True):
@@ -107,10 +117,26 @@ def in_field(field, group):
     return f"r.{field} @@ %s::tsquery", [" | ".join(_term(term, pairs=False) for term in group)]
 
 
-def tsvector(*fields, pairs=False):
+def in_document(terms):
+    """A condition (and parameters) on the search row `r`: one of `terms` occurs in
+    any field (the ids through the GIN index, probed per row)."""
+    query = " | ".join(_term(term, pairs=True) for term in terms)
+    return f"r.column_id IN (SELECT * FROM {IDS_FUNCTION}(%s::tsquery))", [query]
+
+
+def in_text(terms):
+    """A condition (and parameters) on the search row `r`: one of the phrases `terms`
+    occurs in the text (title, lead or body), not only in the author's or theme
+    names: through the pairs of the text fields (see `tsvector`)."""
+    query = " | ".join(_term(term, pairs=TEXT_PAIR) for term in terms)
+    return f"r.column_id IN (SELECT * FROM {IDS_FUNCTION}(%s::tsquery))", [query]
+
+
+def tsvector(*fields, pairs=()):
     """A tsvector literal of the token lists `fields`, one position apart within a
     field and two between fields, so a phrase never spans two fields (as in FTS5);
-    with `pairs`, also the pairs of neighbours within each field."""
+    with `pairs` (a mark for each field), also the pairs of neighbours within each
+    field, starting with the field's mark."""
     positions = {}
     position = 0
     for tokens in fields:
@@ -120,13 +146,20 @@ def tsvector(*fields, pairs=False):
         position += 1
     lexemes = [f"'{token}':{','.join(spots[:256])}" for token, spots in positions.items()]
     if pairs:
-        lexemes += dict.fromkeys(pair for tokens in fields for pair in _pairs(tokens))
+        marked = zip(fields, pairs, strict=True)
+        lexemes += dict.fromkeys(pair for tokens, mark in marked for pair in _pairs(tokens, mark))
     return " ".join(lexemes)
 
 
 def row_values(doc):
     return (
-        tsvector(doc.title, doc.meta, doc.lead, doc.body, pairs=True),
+        tsvector(
+            doc.title,
+            doc.meta,
+            doc.lead,
+            doc.body,
+            pairs=(TEXT_PAIR, META_PAIR, TEXT_PAIR, TEXT_PAIR),
+        ),
         tsvector(doc.title),
         tsvector(doc.lead),
         tsvector(doc.meta),
@@ -135,6 +168,18 @@ def row_values(doc):
 
 def write(cursor, documents):
     """Everything is in the search rows (see `ROW_COLUMNS`)."""
+
+
+def stems(cursor, column_ids):
+    """How many of these columns' rows hold each stem (for the vocabulary's
+    frequencies); the pairs are left out."""
+    cursor.execute(
+        f"SELECT u.lexeme, COUNT(*) FROM {TABLE} r, unnest(r.document) u"
+        " WHERE r.column_id = ANY(%s) AND u.lexeme NOT LIKE '~%%' AND u.lexeme NOT LIKE '^%%'"
+        " GROUP BY u.lexeme",
+        [list(column_ids)],
+    )
+    return Counter(dict(cursor.fetchall()))
 
 
 def delete(cursor, column_ids):

@@ -20,6 +20,11 @@ MAX_EXCLUDED = 5
 MIN_PREFIX_LENGTH = 2
 
 
+# How a term came to be searched: typed (and stemmed), or added by search.fuzzy as a
+# compound (joined or split words) or a typo's correction. Ranked in that order.
+EXACT, COMPOUND, FUZZY = "exact", "compound", "fuzzy"
+
+
 @dataclass(frozen=True)
 class Term:
     """One thing to look for: a stemmed word, a phrase of stems, or a prefix."""
@@ -27,6 +32,7 @@ class Term:
     stems: tuple
     prefix: bool = False
     text: str = ""  # what the reader typed, for "Bedoelde je"
+    kind: str = EXACT
 
     @property
     def is_phrase(self):

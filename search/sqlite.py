@@ -5,9 +5,11 @@ The MATCH expressions are built only from analysed tokens (letters and digits), 
 in double quotes, so nothing a reader types can reach FTS5's own query syntax.
 """
 
+from collections import Counter
 from contextlib import nullcontext
 
 from . import rows
+from .query import Query
 
 TABLE = "articles_search_fts"
 # The search rows hold no more than the shared columns here.
@@ -75,6 +77,27 @@ def in_field(field, group):
     )
 
 
+def in_document(terms):
+    """A condition (and parameters) on the search row `r`: one of `terms` occurs in
+    any field."""
+    sql, params = matching_ids(_or(terms))
+    return f"r.column_id IN ({sql})", params
+
+
+def in_text(terms):
+    """A condition (and parameters) on the search row `r`: one of `terms` occurs in
+    the text (title, lead or body), not only in the author's or theme names."""
+    terms = " OR ".join(_term(term) for term in terms)
+    return (
+        f"r.column_id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)",
+        [f"{{title lead body}} : ({terms})"],
+    )
+
+
+def _or(terms):
+    return Query(groups=[tuple(terms)])
+
+
 def row_values(doc):
     return ()
 
@@ -93,6 +116,22 @@ def write(cursor, documents):
             for doc in documents
         ],
     )
+
+
+def stems(cursor, column_ids):
+    """How many of these columns' rows hold each stem (for the vocabulary's frequencies)."""
+    found = Counter()
+    column_ids = list(column_ids)
+    for start in range(0, len(column_ids), 500):
+        chunk = column_ids[start : start + 500]
+        cursor.execute(
+            f"SELECT title, meta, lead, body FROM {TABLE} WHERE rowid IN"
+            f" ({', '.join(['%s'] * len(chunk))})",
+            chunk,
+        )
+        for fields in cursor.fetchall():
+            found.update({stem for text in fields for stem in text.split()})
+    return found
 
 
 def delete(cursor, column_ids):

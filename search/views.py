@@ -18,10 +18,13 @@ def _search_url(params, **changes):
     removes), on page 1; defaults are left out."""
     params = {**params, **changes}
     query = QueryDict(mutable=True)
-    for key in ("q", "thema", "auteur", "jaar", "sorteer"):
+    for key in ("q", "thema", "auteur", "jaar", "sorteer", "letterlijk"):
         value = params[key]
         if key == "thema":
             query.setlist(key, value or [])
+        elif key == "letterlijk":
+            if value:
+                query[key] = "1"
         elif value not in (None, "") and not (key == "sorteer" and value == RELEVANCE):
             query[key] = value
     return f"{reverse('search:search')}?{query.urlencode()}"
@@ -59,7 +62,13 @@ def search_view(request):
         params["sorteer"],
     )
     results = search(
-        params["q"], themes=themes, author=author, year=year, order=order, page=params["pagina"]
+        params["q"],
+        themes=themes,
+        author=author,
+        year=year,
+        order=order,
+        page=params["pagina"],
+        literal=params["letterlijk"],
     )
     if form.wants_json():
         return JsonResponse(_search_json(request, results))
@@ -69,6 +78,8 @@ def search_view(request):
     refinements = [f.label for facets in results.facets.values() for f in facets if f.selected]
     if order == DATE:
         refinements.append("nieuwste eerst")
+    if params["letterlijk"]:
+        refinements.append("zoals getypt")
     context = {
         "results": results,
         "q": results.query.text,
@@ -80,7 +91,9 @@ def search_view(request):
         "theme_note": len(themes) >= MAX_THEMES
         and f"Hoogstens {MAX_THEMES} thema’s tegelijk: haal er een weg om een ander te kiezen.",
         "clear_url": _search_url(params, thema=None, auteur=None, jaar=None),
-        "suggestion_url": results.suggestion and _search_url(params, q=results.suggestion.text),
+        "suggestion_url": results.suggestion
+        and _search_url(params, q=results.suggestion.text, letterlijk=None),
+        "literal_url": results.corrected and _search_url(params, letterlijk=True),
     }
     return render(request, "search/search.html", context)
 
@@ -115,7 +128,8 @@ def suggestions_view(request):
 def _search_json(request, results):
     page = results.page
     return {
-        "query": results.query.text,
+        "query": results.corrected or results.query.text,
+        "corrected_from": results.query.text if results.corrected else None,
         "total": results.total,
         "page": page.number if page else 1,
         "pages": page.paginator.num_pages if page else 0,

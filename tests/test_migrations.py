@@ -12,6 +12,7 @@ import search
 from articles.models import Column
 from reactions.models import ModerationWord, Reaction, TrustedAddress
 from search import index, rows
+from search.dutch import stem
 from search.models import SearchWord
 
 from .redactie import redactie_group
@@ -69,10 +70,18 @@ def fill_old_database(apps):
     )
     apps.get_model("articles", "TrustedAddress").objects.create(email="anna@example.nl")
     apps.get_model("articles", "ModerationWord").objects.create(phrase="casino", action="block")
-    # The search tables as they were: made and filled by the index code of the time.
+    # The search tables as they were: made and filled as by the index code of the time
+    # (a vocabulary of words and stems only; search/0002 adds the frequencies).
+    ThemedColumn = apps.get_model("articles", "ThemedColumn")
+    values = list(apps.get_model("articles", "Column").objects.values(*index.FIELDS))
+    documents, vocabulary = index._documents(values, ThemedColumn)
     with connection.cursor() as cursor:
         index.create_tables(cursor, connection.vendor)
-    search.rebuild()
+        index._write(cursor, documents, values)
+        cursor.executemany(
+            "INSERT INTO articles_searchword (word, stem) VALUES (%s, %s)",
+            [(word, stem(word)) for word in vocabulary],
+        )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -231,6 +231,7 @@ def test_the_form_reads_every_parameter():
         "auteur": "anna",
         "jaar": 2019,
         "sorteer": "datum",
+        "letterlijk": False,
         "formaat": "json",
     }
     empty = SearchForm(QueryDict(""))
@@ -242,6 +243,7 @@ def test_the_form_reads_every_parameter():
         "auteur": "",
         "jaar": None,
         "sorteer": "relevantie",
+        "letterlijk": False,
         "formaat": "html",
     }
 
@@ -263,11 +265,17 @@ def test_friendly_message_instead_of_an_empty_page(client, seed, text, message):
 
 
 @pytest.mark.parametrize(
-    ("typed", "suggested"),
-    [("evenwaardighied", "evenwaardigheid"), ("klantgerigt", "klantgerichtheid")],
+    ("params", "suggested"),
+    [
+        # too short to be corrected in the search itself (4 letters: exact only)
+        ({"q": "klnt"}, "klant"),
+        # a literal search ("Zoek in plaats daarvan op ...") is not corrected
+        ({"q": "evenwaardighied", "letterlijk": "1"}, "evenwaardigheid"),
+        ({"q": "kalnt", "letterlijk": "1"}, "klant"),
+    ],
 )
-def test_did_you_mean_with_the_hit_count(client, seed, typed, suggested):
-    response = client.get(URL, {"q": typed})
+def test_did_you_mean_with_the_hit_count(client, seed, params, suggested):
+    response = client.get(URL, params)
     assertContains(response, f'Bedoelde je: <a href="{URL}?q={suggested}">{suggested}</a>?')
     count = client.get(URL, {"q": suggested}).context["results"].total
     assert count > 0
@@ -335,7 +343,16 @@ def test_json_api(client, seed):
     assert "<mark>" in first["snippet"]
     assert {"thema", "auteur", "jaar"} == set(data["facets"])
     assert data["suggestion"] is None
+    assert data["corrected_from"] is None
     typo = client.get(URL, {"q": "evenwaardighied", "formaat": "json"}).json()
+    assert typo["query"] == "evenwaardigheid"
+    assert typo["corrected_from"] == "evenwaardighied"
+    assert typo["total"] == 2
+    assert typo["suggestion"] is None
+    literal = {"q": "evenwaardighied", "formaat": "json", "letterlijk": "1"}
+    typo = client.get(URL, literal).json()
+    assert typo["total"] == 0
+    assert typo["corrected_from"] is None
     assert typo["suggestion"] == {"text": "evenwaardigheid", "count": 2}
 
 

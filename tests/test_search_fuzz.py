@@ -9,6 +9,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import search
+
 from . import factories
 
 URL = reverse("search:search")
@@ -45,8 +47,57 @@ PIECES = [
     "ideeën",
     " ",
     "  ",
+    # typos and compounds (search/fuzzy.py)
+    "pinautomat",
+    "Hermarji",
+    "kalnt",
+    "klantcentraal",
+    "coachendleidinggeven",
+    "klant arena",
+    "pin automaat",
+    "geheimzinnik",
+    "x" * 35,
+    "klantklantklantklantklantklant",
 ]
-words = st.one_of(st.sampled_from(PIECES), st.text(max_size=12))
+
+
+# Slips of the finger on words the index holds (the seed's, and the hidden columns').
+VOCABULARY = [
+    "klant",
+    "medewerkers",
+    "evenwaardigheid",
+    "pinautomaat",
+    "vroedvrouw",
+    "hermarij",
+    "leidinggeven",
+    "geheimzinnig",
+    "dienstverlening",
+]
+
+
+def slip(word, position, how, letter):
+    """`word` with one typing error at `position`: swapped, dropped, doubled or
+    replaced letter, or split in two."""
+    i = position % len(word)
+    if how == "swap" and i + 1 < len(word):
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if how == "drop":
+        return word[:i] + word[i + 1 :]
+    if how == "double":
+        return word[:i] + word[i] + word[i:]
+    if how == "split":
+        return word[:i] + " " + word[i:]
+    return word[:i] + letter + word[i + 1 :]
+
+
+slips = st.builds(
+    slip,
+    st.sampled_from(VOCABULARY),
+    st.integers(0, 20),
+    st.sampled_from(["swap", "drop", "double", "replace", "split"]),
+    st.sampled_from("abcdefghijklmnopqrstuvwxyzë1"),
+)
+words = st.one_of(st.sampled_from(PIECES), st.text(max_size=12), slips)
 queries = st.one_of(
     st.text(max_size=300),
     st.lists(words, max_size=12).map(" ".join),
@@ -91,6 +142,7 @@ params = st.fixed_dictionaries(
         "formaat": with_noise(
             st.one_of(st.sampled_from(["json", "html", ""]), st.text(max_size=5))
         ),
+        "letterlijk": with_noise(st.sampled_from(["1", "0", "", "ja"])),
         "onbekend": st.text(max_size=5),
     },
 )
@@ -161,3 +213,29 @@ def test_search_never_fails_and_never_shows_a_draft(client, corpus, params):
     assert response["Content-Type"].startswith("application/json" if as_json else "text/html")
     assert "concept-geheim" not in body
     assert "gepland-geheim" not in body
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(typed=st.lists(slips, min_size=1, max_size=4).map(" ".join), as_json=st.booleans())
+def test_typos_are_corrected_to_public_columns_only(client, corpus, typed, as_json):
+    """A corrected search shows what it searched for and finds something; a draft's
+    word never becomes a correction or a suggestion."""
+    params = {"q": typed, **({"formaat": "json"} if as_json else {})}
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "concept-geheim" not in body
+    assert "gepland-geheim" not in body
+    results = search.search(typed)
+    if results.corrected:
+        assert results.total > 0
+        assert results.suggestion is None
+    if results.suggestion:
+        assert results.total == 0
+        assert results.suggestion.count > 0
+    shown = results.corrected + (results.suggestion.text if results.suggestion else "")
+    assert "geheimzinnig" not in shown.lower()

@@ -432,17 +432,26 @@ def walk_search(client, public):
     for year in {*public.counts("jaar"), 2020}:
         assert search_json(client, jaar=year)["total"] == len(public.where(year=year))
 
-    # "Bedoelde je" counts the public columns only, and never suggests a word that
-    # only hidden columns hold.
-    assert search_json(client, q=TYPO)["suggestion"] == {
+    # A typo is corrected to the public columns only; "Bedoelde je" (for a literal
+    # search) counts the public columns only; neither ever leads to a word that only
+    # hidden columns hold.
+    corrected = search_json(client, q=TYPO)
+    assert (corrected["query"], corrected["corrected_from"]) == (WORD, TYPO)
+    assert corrected["total"] == len(public.where(word=WORD))
+    assert search_json(client, q=TYPO, thema="zee")["total"] == len(
+        public.where(theme="zee", word=WORD)
+    )
+    assert search_json(client, q=TYPO, letterlijk="1")["suggestion"] == {
         "text": WORD,
         "count": len(public.where(word=WORD)),
     }
-    assert search_json(client, q=TYPO, thema="zee")["suggestion"] == {
+    assert search_json(client, q=TYPO, thema="zee", letterlijk="1")["suggestion"] == {
         "text": WORD,
         "count": len(public.where(theme="zee", word=WORD)),
     }
-    assert search_json(client, q=HIDDEN_TYPO)["suggestion"] is None
+    hidden = search_json(client, q=HIDDEN_TYPO)
+    assert (hidden["total"], hidden["corrected_from"], hidden["suggestion"]) == (0, None, None)
+    assert search_json(client, q=HIDDEN_TYPO, letterlijk="1")["suggestion"] is None
     assert search_json(client, q=HIDDEN_WORD)["total"] == 0
 
 

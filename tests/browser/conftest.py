@@ -135,12 +135,14 @@ def editor_page(site, editor, browser, browser_context_args):
 
 
 # Search pages a reader reaches by typing: results with facets and highlights, a
-# filter applied, a page sorted by date, a misspelling with a suggestion, nothing found.
+# filter applied, a page sorted by date, a misspelling corrected, the same searched as
+# typed with a suggestion, nothing found.
 SEARCHES = [
     "/zoeken/?q=klant",
     "/zoeken/?q=klanten&thema=klant-centraal",
     "/zoeken/?q=klant&sorteer=datum",
     "/zoeken/?q=evenwaardighied",
+    "/zoeken/?q=evenwaardighied&letterlijk=1",
     "/zoeken/?q=zwembadrooster",
 ]
 # A column with a conversation under it: a reader's reaction and the editors' answer.

@@ -58,7 +58,8 @@ def test_crawl_covers_search_and_a_column_with_reactions(public_pages, site):
     assert 'aria-label="Resultaten verfijnen"' in search
     filtered = public_pages[f"{site}/zoeken/?q=klanten&thema=klant-centraal"]
     assert "Filter thema klant centraal verwijderen" in filtered
-    assert "Bedoelde je" in public_pages[f"{site}/zoeken/?q=evenwaardighied"]
+    assert "Resultaten voor" in public_pages[f"{site}/zoeken/?q=evenwaardighied"]
+    assert "Bedoelde je" in public_pages[f"{site}/zoeken/?q=evenwaardighied&letterlijk=1"]
     column = public_pages[f"{site}/columns/{REACTED_COLUMN}/"]
     assert "2 reacties" in column and "reaction--editor" in column
     assert 'class="reaction-form"' in column

@@ -77,10 +77,19 @@ def test_filter_by_author_and_clear_all_filters(page, site):
     expect(results(page)).to_have_count(total)
 
 
-def test_a_misspelling_gets_a_suggestion_that_finds_the_column(page, site):
+def test_a_misspelling_is_corrected_or_searched_as_typed_with_a_suggestion(page, site):
     page.goto("/")
     search_from_the_header(page, "evenwaardighied")
 
+    correction = page.locator(".search-correction")
+    expect(correction).to_contain_text("Resultaten voor evenwaardigheid")
+    expect(results(page).first).to_contain_text(
+        "Ook in relaties met klanten draait het om evenwaardigheid"
+    )
+    expect(results(page).first.locator("mark").first).to_be_visible()
+    correction.get_by_role("link", name="evenwaardighied").click()
+
+    expect(results(page)).to_have_count(0)
     suggestion = page.locator(".search-suggestion")
     expect(suggestion).to_contain_text("Bedoelde je")
     suggestion.get_by_role("link", name="evenwaardigheid").click()

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "images",
     "search",
     "reactions",
+    "transfer",
     "ops",
 ]
 
@@ -105,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old WordPress addresses (?p=123, /2012/01/07/titel/) answer 301 to the column.
+    "transfer.middleware.LegacyAddressMiddleware",
     # A page from the cache skips the middleware below: it is rendered already (with
     # the headers the middleware gave it), for an anonymous reader without messages.
     "ops.pagecache.PageCacheMiddleware",

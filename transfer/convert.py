@@ -107,7 +107,9 @@ def expand_shortcodes(text, *, gallery=None, notes):
         elif name == "gallery":
             urls = gallery(attrs) if gallery else []
             if urls:
-                out.append("\n\n" + "\n\n".join(f'<img src="{html.escape(u)}" alt="">' for u in urls))
+                out.append(
+                    "\n\n" + "\n\n".join(f'<img src="{html.escape(u)}" alt="">' for u in urls)
+                )
                 out.append("\n\n")
                 note(f"[gallery] omgezet: {len(urls)} beelden onder elkaar.")
             else:
@@ -115,7 +117,9 @@ def expand_shortcodes(text, *, gallery=None, notes):
         elif name in ("embed", "audio", "video", "youtube", "vimeo", "wpvideo", "playlist",
                       "soundcloud", "tweet"):  # fmt: skip
             url = inner.strip() or attrs.get("src") or attrs.get("url") or attrs.get("mp3") or ""
-            url = url or next((v for k, v in attrs.items() if k in ("mp4", "m4a", "ogg", "wav")), "")
+            url = url or next(
+                (v for k, v in attrs.items() if k in ("mp4", "m4a", "ogg", "wav")), ""
+            )
             if url.startswith(("http://", "https://")):
                 out.append(f'\n\n<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>\n\n')
                 note(f"[{name}] omgezet in een link.")

@@ -364,7 +364,7 @@ class Importer:
         self.images[digest] = pk
         if pk is not None:
             plan.image_ids.append(pk)
-        return f"\n\n[[beeld:{pk or 0}]]\n\n"
+        return f"[[beeld:{pk or 0}]]"
 
     def _store_image(self, image, digest):
         with open(image.path, "rb") as handle:

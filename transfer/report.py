@@ -87,7 +87,9 @@ class Report:
         widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
 
         def line(row):
-            cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+            cells = [row[0].ljust(widths[0])] + [
+                c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+            ]
             return "  ".join(cells).rstrip()
 
         rule = "  ".join("-" * w for w in widths)

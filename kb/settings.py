@@ -249,6 +249,10 @@ if not all(width.isdigit() and int(width) > 0 for width in IMAGES_RENDITION_WIDT
     )
 IMAGES_RENDITION_WIDTHS = [int(width) for width in IMAGES_RENDITION_WIDTHS]
 
+# The largest WordPress export an editor may upload in the admin (transfer/); larger
+# files are imported with `manage.py import_wordpress`.
+TRANSFER_UPLOAD_MAX_BYTES = env_int("DJANGO_TRANSFER_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+
 # The admin's is the only login: after it, a `?next=` that is not on this site leads
 # to the admin index (Django's default, /accounts/profile/, does not exist here).
 LOGIN_URL = "admin:login"

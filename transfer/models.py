@@ -1,6 +1,7 @@
 """What an import remembers: where each imported thing came from, and the old addresses
 that now lead to the columns."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -64,3 +65,28 @@ class LegacyAddress(models.Model):
 
     def __str__(self):
         return self.path or f"?p={self.post_id}"
+
+
+class PendingImport(models.Model):
+    """A WordPress export uploaded in the admin, kept (compressed, in the database, so
+    any app server can finish it) between its dry run and the editor's confirmation."""
+
+    filename = models.CharField("bestandsnaam", max_length=255)
+    data = models.BinaryField("inhoud (gecomprimeerd)")
+    size = models.PositiveBigIntegerField("grootte in bytes")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="geüpload door",
+    )
+    uploaded_at = models.DateTimeField("geüpload", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = "WordPress-import"
+        verbose_name_plural = "WordPress-imports"
+        permissions = [("import_wordpress", "Mag een WordPress-export importeren")]
+
+    def __str__(self):
+        return self.filename

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from .importer import Importer
 from .models import LegacyAddress, PendingImport
+from .report import KINDS
 from .wordpress import WordPressSource
 from .wxr import ImportError_
 
@@ -149,7 +150,10 @@ class WordPressImportAdmin(admin.ModelAdmin):
         return self._report_page(request, pending, report, done=False)
 
     def _report_page(self, request, pending, report, *, done):
-        entries = report.entries[:MAX_LISTED]
+        # Columns first, then authors, themes, images and what was skipped.
+        order = {kind: number for number, kind in enumerate(KINDS)}
+        entries = sorted(report.entries, key=lambda entry: order.get(entry.kind, len(order)))
+        entries = entries[:MAX_LISTED]
         return TemplateResponse(
             request,
             "admin/transfer/report.html",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Comment
+from django.utils.translation import ngettext
 from markdownify import MarkdownConverter
 
 # Shortcodes WordPress ships or that are common on WordPress.com; a bracketed word that
@@ -111,7 +112,14 @@ def expand_shortcodes(text, *, gallery=None, notes):
                     "\n\n" + "\n\n".join(f'<img src="{html.escape(u)}" alt="">' for u in urls)
                 )
                 out.append("\n\n")
-                note(f"[gallery] omgezet: {len(urls)} beelden onder elkaar.")
+                note(
+                    ngettext(
+                        "[gallery] omgezet: %(count)d beeld.",
+                        "[gallery] omgezet: %(count)d beelden onder elkaar.",
+                        len(urls),
+                    )
+                    % {"count": len(urls)}
+                )
             else:
                 note("[gallery] verwijderd: de beelden ervan staan niet in het bestand.")
         elif name in ("embed", "audio", "video", "youtube", "vimeo", "wpvideo", "playlist",

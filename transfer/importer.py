@@ -29,6 +29,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 
 import search
 from articles import revisions
@@ -331,9 +332,12 @@ class Importer:
         if missing:
             names = ", ".join(dict.fromkeys(missing[:5])) + (" …" if len(missing) > 5 else "")
             plan.notes.append(
-                f"{len(missing)} beeld(en) niet gevonden, als link gelaten: {names}"
-                if len(missing) > 1
-                else f"Beeld niet gevonden, als link gelaten: {names}"
+                ngettext(
+                    "%(count)d beeld niet gevonden, als link gelaten: %(names)s",
+                    "%(count)d beelden niet gevonden, als link gelaten: %(names)s",
+                    len(missing),
+                )
+                % {"count": len(missing), "names": names}
             )
         plan.body = PLACEHOLDER.sub(lambda m: replacements.get(int(m[1]), ""), item.body)
 

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from django.utils.translation import ngettext
+
 from articles.models import Column
 from reactions.models import Reaction
 
@@ -235,7 +237,13 @@ class WordPressSource:
             )
         if deeper:
             notes.append(
-                f"{deeper} antwoord(en) op een antwoord onder de eerste reactie van de draad gezet."
+                ngettext(
+                    "%(count)d antwoord op een antwoord onder de eerste reactie van de draad gezet.",
+                    "%(count)d antwoorden op een antwoord onder de eerste reactie van de draad "
+                    "gezet.",
+                    deeper,
+                )
+                % {"count": deeper}
             )
         # Replies come after the reaction they answer.
         reactions.sort(key=lambda x: x.parent_key is not None)

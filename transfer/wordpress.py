@@ -238,7 +238,8 @@ class WordPressSource:
         if deeper:
             notes.append(
                 ngettext(
-                    "%(count)d antwoord op een antwoord onder de eerste reactie van de draad gezet.",
+                    "%(count)d antwoord op een antwoord onder de eerste reactie van de draad "
+                    "gezet.",
                     "%(count)d antwoorden op een antwoord onder de eerste reactie van de draad "
                     "gezet.",
                     deeper,

@@ -20,8 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from html import escape
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]

@@ -54,6 +54,7 @@ class UploadForm(forms.Form):
 def dry_run(data):
     importer = Importer(dry_run=True, source="WordPress")
     source = WordPressSource(io.BytesIO(data), report=importer.report)
+    importer.builder = source.build_many
     source.check()
     return importer.run(source.items())
 
@@ -131,6 +132,7 @@ class WordPressImportAdmin(admin.ModelAdmin):
         if request.method == "POST":
             importer = Importer(source="WordPress", user=request.user)
             source = WordPressSource(io.BytesIO(data), report=importer.report)
+            importer.builder = source.build_many
             try:
                 source.check()
                 importer.run(source.items())

@@ -235,6 +235,16 @@ def to_markdown(content, *, gallery=None):
 
 def plain_text(content):
     """HTML (a comment, an excerpt) as plain text with its paragraphs kept."""
+    content = (content or "").replace("\r\n", "\n")
+    if "<" not in content and "&" not in content:
+        # Plain text already (most comments): only the spacing to tidy.
+        paragraphs = []
+        for paragraph in re.split(r"\n\s*\n", content):
+            lines = [" ".join(line.split()) for line in paragraph.split("\n")]
+            paragraph = "\n".join(line for line in lines if line)
+            if paragraph:
+                paragraphs.append(paragraph)
+        return "\n\n".join(paragraphs)
     soup = BeautifulSoup(autop(content or ""), "html.parser")
     for br in soup.find_all("br"):
         br.replace_with("\n")

@@ -110,6 +110,15 @@ class Incoming:
     notes: list = field(default_factory=list)
     skipped_reactions: list = field(default_factory=list)  # (label, reason)
     problem: str = ""  # set by a reader: the item cannot be imported, and why
+    # A reader may give an item unbuilt: its key, label and a fingerprint of its
+    # source (`source_fingerprint`), with `raw` to build it from when it is needed
+    # (Importer(builder=...)); an unchanged item is then never converted at all.
+    source_fingerprint: str = ""
+    raw: object = None
+    known_reactions: int = 0  # the reactions of an unbuilt item, for the report
+    # Rendered ahead (in a worker process) when the text shows no images.
+    body_html: str = ""
+    word_count: int | None = None
 
     def fingerprint(self):
         data = [
@@ -142,11 +151,12 @@ def file_digest(path):
 
 
 class Importer:
-    def __init__(self, *, dry_run=False, source="import", user=None, progress=None):
+    def __init__(self, *, dry_run=False, source="import", user=None, progress=None, builder=None):
         self.dry_run = dry_run
         self.source = source  # "WordPress", "Markdown": in revision notes and reactions
         self.user = user
         self.progress = progress  # called with the number of items done
+        self.builder = builder  # builds a list of unbuilt items (see Incoming.raw)
         self.report = r.Report(dry_run=dry_run)
         self.authors = {}  # record key -> Author id (or None in a dry run)
         self.themes = dict(Theme.objects.values_list("name", "pk"))
@@ -158,14 +168,15 @@ class Importer:
     # --- running ----------------------------------------------------------------------
 
     def run(self, items):
-        batch = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= BATCH_SIZE:
-                self._batch(batch)
-                batch = []
-        if batch:
-            self._batch(batch)
+        """Import `items`, a batch at a time. The next batch is read before one is
+        written, so a reader that converts ahead (WordPressSource) works meanwhile."""
+        previous = None
+        for batch in _batches(items, BATCH_SIZE):
+            if previous:
+                self._batch(previous)
+            previous = batch
+        if previous:
+            self._batch(previous)
         self.finish()
         return self.report
 
@@ -199,7 +210,7 @@ class Importer:
             self.report.count("reactie", r.SKIPPED, len(item.reactions))
             return
         if plan.action == r.UNCHANGED and not hasattr(plan, "reaction_counts"):
-            self.report.count("reactie", r.UNCHANGED, len(item.reactions))
+            self.report.count("reactie", r.UNCHANGED, len(item.reactions) or item.known_reactions)
         for kind, action, number in getattr(plan, "reaction_counts", []):
             self.report.count(kind, action, number)
 
@@ -216,46 +227,75 @@ class Importer:
                 "pk", "slug"
             )
         )
-        taken = dict(
-            Column.objects.filter(slug__in=[item.slug for item in items]).values_list("slug", "pk")
-        )
         plans = []
         for item in items:
-            plan = _Plan(item=item, action=r.SKIPPED, fingerprint=item.fingerprint())
+            fingerprint = item.source_fingerprint or item.fingerprint()
+            plan = _Plan(item=item, action=r.SKIPPED, fingerprint=fingerprint)
             plans.append(plan)
-            problem = item.problem or self._problem(item)
-            if problem:
-                plan.notes.append(problem)
-                continue
-            if item.key in self.seen_keys:
-                plan.notes.append("Staat twee keer in de bron; de eerste is gebruikt.")
-                continue
-            self.seen_keys.add(item.key)
             record = records.get(item.key)
-            if record is not None and record.object_id in existing:
+            if (
+                record is not None
+                and record.object_id in existing
+                and record.fingerprint == fingerprint
+                and item.key not in self.seen_keys
+            ):
+                # Unchanged since the last run: nothing to convert, nothing to write.
+                self.seen_keys.add(item.key)
+                self.seen_slugs.add(existing[record.object_id])
                 plan.column_id = record.object_id
-                if record.fingerprint == plan.fingerprint:
-                    plan.action = r.UNCHANGED
-                    continue
-                plan.action = r.UPDATED
-                item.slug = existing[record.object_id]  # an address stays what it is
-            elif item.slug in taken and item.key.startswith("md:"):
-                plan.column_id = taken[item.slug]  # Markdown: matched on the slug
-                plan.action = r.UPDATED
-            elif item.slug in taken or item.slug in self.seen_slugs:
-                plan.notes.append(
-                    f"Het adres ‘{item.slug}’ is al van een andere column; niet ingelezen."
-                )
-                continue
-            else:
-                plan.action = r.CREATED
-            self.seen_slugs.add(item.slug)
-            self._resolve_author(item.author)
-            self._resolve_themes(item.themes)
-            self._resolve_images(plan)
-            self._plan_reactions(plan)
+                plan.action = r.UNCHANGED
+        self._build([plan for plan in plans if plan.action == r.SKIPPED])
+        taken = dict(
+            Column.objects.filter(
+                slug__in=[p.item.slug for p in plans if p.action == r.SKIPPED]
+            ).values_list("slug", "pk")
+        )
+        for plan in plans:
+            if plan.action == r.SKIPPED:
+                self._decide(plan, records, existing, taken)
         self._drop_unchanged_updates(plans)
         return plans
+
+    def _build(self, plans):
+        unbuilt = [plan for plan in plans if plan.item.raw is not None]
+        if not unbuilt:
+            return
+        built = self.builder([plan.item for plan in unbuilt])
+        for plan, item in zip(unbuilt, built, strict=True):
+            item.source_fingerprint = plan.item.source_fingerprint
+            item.raw = None
+            plan.item = item
+
+    def _decide(self, plan, records, existing, taken):
+        item = plan.item
+        problem = item.problem or self._problem(item)
+        if problem:
+            plan.notes.append(problem)
+            return
+        if item.key in self.seen_keys:
+            plan.notes.append("Staat twee keer in de bron; de eerste is gebruikt.")
+            return
+        self.seen_keys.add(item.key)
+        record = records.get(item.key)
+        if record is not None and record.object_id in existing:
+            plan.column_id = record.object_id
+            plan.action = r.UPDATED
+            item.slug = existing[record.object_id]  # an address stays what it is
+        elif item.slug in taken and item.key.startswith("md:"):
+            plan.column_id = taken[item.slug]  # Markdown: matched on the slug
+            plan.action = r.UPDATED
+        elif item.slug in taken or item.slug in self.seen_slugs:
+            plan.notes.append(
+                f"Het adres ‘{item.slug}’ is al van een andere column; niet ingelezen."
+            )
+            return
+        else:
+            plan.action = r.CREATED
+        self.seen_slugs.add(item.slug)
+        self._resolve_author(item.author)
+        self._resolve_themes(item.themes)
+        self._resolve_images(plan)
+        self._plan_reactions(plan)
 
     def _problem(self, item):
         if not item.title.strip():
@@ -493,7 +533,12 @@ class Importer:
             )
             self._legacy_addresses(written)
             self._write_reactions(written)
-            for column in Column.objects.filter(pk__in=ids):
+            # The revision follows each column's theme links and names their themes:
+            # fetched here in two queries instead of one per link.
+            written_columns = Column.objects.filter(pk__in=ids).prefetch_related(
+                "themedcolumn_set__tag"
+            )
+            for column in written_columns:
                 reversion.add_to_revision(column)
         self._remember(written)
         self.touched.update(ids)
@@ -512,8 +557,11 @@ class Importer:
         column.source_url = item.source_url
         # The author is known to exist; uniqueness was checked for the whole batch.
         column.full_clean(exclude=["author"], validate_unique=False, validate_constraints=False)
-        column.render_body()
-        column.word_count = count_words(column.body)
+        if item.body_html and plan.body == item.body:
+            column.body_html, column.word_count = item.body_html, item.word_count
+        else:
+            column.render_body()
+            column.word_count = count_words(column.body)
         now = timezone.now()
         column.updated_at = now
         if column.pk is None:
@@ -630,6 +678,17 @@ class Importer:
             unique_fields=["kind", "key"],
             update_fields=["object_id", "fingerprint", "imported_at"],
         )
+
+
+def _batches(items, size):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def count_words(text):

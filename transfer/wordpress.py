@@ -2,17 +2,30 @@
 
 import hashlib
 import html
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from django.db import connections
 from django.utils.translation import ngettext
 
+from articles.markdown import count_words, render_markdown
 from articles.models import Column
 from reactions.models import Reaction
 
 from . import report as r
-from .convert import first_paragraph, original_of, plain_text, shorten, to_markdown, upload_path
+from .convert import (
+    PLACEHOLDER,
+    first_paragraph,
+    original_of,
+    plain_text,
+    shorten,
+    to_markdown,
+    upload_path,
+)
 from .importer import (
     LEAD_MAX,
     TITLE_MAX,
@@ -40,15 +53,38 @@ DEFAULT_CATEGORIES = {"uncategorized", "geen-categorie", "ongecategoriseerd"}
 TAG = re.compile(r"<[^>]+>")
 
 
+# Bumped when the conversion changes, so that a second run converts every post again.
+CONVERSION_VERSION = "1"
+# The source a forked worker process builds items from (see WordPressSource._pool).
+_worker_source = None
+
+
+def _build_in_worker(raw):
+    return _worker_source.build(raw)
+
+
 class WordPressSource:
     """Reads the file twice: once to check all of it (so a broken file changes
     nothing) and to learn the attachments that galleries refer to, then again to give
-    the posts one by one."""
+    the posts one by one.
 
-    def __init__(self, source, *, media_dir=None, report):
+    Posts are given unbuilt (key, title and a fingerprint of their source); the
+    importer asks `build_many` to convert the ones that are new or changed. With
+    `parallel`, that conversion (HTML to Markdown to sanitised HTML, the slow part)
+    runs in worker processes, one per processor; the database stays in this one."""
+
+    def __init__(self, source, *, media_dir=None, report, parallel=False):
         self.source = source
         self.media_dir = Path(media_dir).resolve() if media_dir else None
         self.report = report
+        self.parallel = parallel
+        self.executor = None
+        # Read-ahead: while the importer writes one batch, the workers convert the
+        # next. Only while most posts need converting (a first run), so a second run
+        # that changes nothing does not convert what it will not use.
+        self.speculate = parallel and (os.cpu_count() or 1) > 1
+        self.ahead = {}  # post key -> future of its build
+        self.given = 0  # posts given since the last build_many
         self.attachments = {}  # post id -> file address
         self.attached = {}  # parent post id -> [file address]
         self.total_posts = 0
@@ -72,7 +108,11 @@ class WordPressSource:
     def items(self):
         for item in self._file():
             if item.post_type == "post":
-                yield self.incoming(item)
+                incoming = self.unbuilt(item)
+                self.given += 1
+                if self.speculate:
+                    self.ahead[incoming.key] = self._pool().submit(_build_in_worker, item)
+                yield incoming
             else:
                 kind = SKIPPED_TYPES.get(item.post_type, "overig")
                 title = item.title or f"#{item.post_id}"
@@ -84,6 +124,71 @@ class WordPressSource:
                     self.report.add(kind, title, r.SKIPPED, [reason])
                 else:
                     self.report.add(kind, title, r.SKIPPED, listed=False)
+
+    def unbuilt(self, item):
+        state = f"{CONVERSION_VERSION}|{self.media_dir}|{item!r}"
+        kept = [
+            c for c in item.comments
+            if c.approved in ("1", "0") and c.type not in ("pingback", "trackback")
+        ]  # fmt: skip
+        return Incoming(
+            key=self.post_key(item),
+            label=html.unescape(TAG.sub("", item.title)).strip() or f"#{item.post_id}",
+            title="",
+            slug="",
+            lead="",
+            body="",
+            status="",
+            published_at=None,
+            author=None,
+            source_fingerprint=hashlib.sha256(state.encode()).hexdigest(),
+            raw=item,
+            known_reactions=len(kept),
+        )
+
+    def build(self, item):
+        """A post as the importer's item, converted, its text rendered ahead when it
+        shows no images (those become library images in the importer)."""
+        incoming = self.incoming(item)
+        if not incoming.problem and not PLACEHOLDER.search(incoming.body):
+            incoming.body_html = render_markdown(incoming.body)
+            incoming.word_count = count_words(incoming.body)
+        return incoming
+
+    def build_many(self, items):
+        if not self.parallel or (os.cpu_count() or 1) < 2:
+            return [self.build(item.raw) for item in items]
+        self.speculate = len(items) * 2 >= self.given
+        self.given = 0
+        futures = [
+            self.ahead.pop(item.key, None) or self._pool().submit(_build_in_worker, item.raw)
+            for item in items
+        ]
+        if not self.speculate:
+            for future in self.ahead.values():
+                future.cancel()
+            self.ahead.clear()
+        return [future.result() for future in futures]
+
+    def _pool(self):
+        global _worker_source
+        if self.executor is None:
+            _worker_source = self
+            # The workers only convert text and never touch the database; still,
+            # the connection is closed before they are forked when nothing depends
+            # on it (inside a transaction, a test's say, it stays open, unused there).
+            if not any(connection.in_atomic_block for connection in connections.all()):
+                connections.close_all()
+            self.executor = ProcessPoolExecutor(
+                max_workers=min(4, os.cpu_count() or 1),
+                mp_context=multiprocessing.get_context("fork"),
+            )
+        return self.executor
+
+    def close(self):
+        if self.executor is not None:
+            self.executor.shutdown(cancel_futures=True)
+            self.executor = None
 
     def post_key(self, item):
         # The post id is unique within a site (GUIDs are not always: copied posts).

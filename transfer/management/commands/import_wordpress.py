@@ -29,7 +29,10 @@ class Command(BaseCommand):
         if media_dir and not Path(media_dir).is_dir():
             raise CommandError(f"Map niet gevonden: {media_dir}")
         importer = Importer(dry_run=dry_run, source="WordPress")
-        source = WordPressSource(str(path), media_dir=media_dir, report=importer.report)
+        source = WordPressSource(
+            str(path), media_dir=media_dir, report=importer.report, parallel=True
+        )
+        importer.builder = source.build_many
         try:
             total = source.check()
             with progress_bar(total, self.stderr, "columns") as bar:
@@ -37,6 +40,8 @@ class Command(BaseCommand):
                 importer.run(source.items())
         except ImportError_ as error:
             raise CommandError(str(error)) from error
+        finally:
+            source.close()
         write_report(self, importer.report, options["verbosity"])
 
 

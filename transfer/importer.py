@@ -258,8 +258,10 @@ class Importer:
 
     def _build(self, plans):
         unbuilt = [plan for plan in plans if plan.item.raw is not None]
-        if not unbuilt:
+        if self.builder is None:
             return
+        # Called for every batch, an empty one too: the reader learns how many of its
+        # items needed building (WordPressSource converts ahead only while most do).
         built = self.builder([plan.item for plan in unbuilt])
         for plan, item in zip(unbuilt, built, strict=True):
             item.source_fingerprint = plan.item.source_fingerprint

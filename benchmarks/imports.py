@@ -128,7 +128,9 @@ def fresh_database(database, workdir):
 
 
 def timed(args, env):
-    """Run `manage.py args` as a process of its own: (seconds, peak RSS in MB, stdout)."""
+    """Run `manage.py args` as a process of its own: (seconds, peak RSS in MB, CPU
+    seconds, stdout). The CPU time counts the worker processes too (they are waited
+    for), and hardly depends on what else the machine is doing."""
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), *args],
@@ -143,7 +145,7 @@ def timed(args, env):
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{output[-3000:]}")
-    return elapsed, usage.ru_maxrss / 1024, output
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, output
 
 
 def main():
@@ -170,22 +172,24 @@ def main():
             }
             timed(["migrate", "--noinput", "-v", "0"], env)
             timed(["createcachetable"], env)
-            first, rss, output = timed(["import_wordpress", str(wxr)], env)
-            second, rss2, output2 = timed(["import_wordpress", str(wxr)], env)
+            first, rss, cpu, output = timed(["import_wordpress", str(wxr)], env)
+            second, rss2, cpu2, _ = timed(["import_wordpress", str(wxr)], env)
             summary = [
                 line for line in output.splitlines() if line.startswith(("columns", "reacties"))
             ]
             print(f"{database}: {first:.1f} s, {rss:.0f} MB; again {second:.1f} s", file=sys.stderr)
             print("\n".join(summary), file=sys.stderr)
-            rows.append((database, first, rss, second, rss2, os.getloadavg()[0]))
+            rows.append((database, first, cpu, rss, second, cpu2, rss2, os.getloadavg()[0]))
     print(f"\n{args.posts} posts, {args.comments} comments, WXR file {size:.0f} MB\n")
-    print("| database | first import | peak RSS | second import (unchanged) | second / first "
-          "| peak RSS | load avg |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for database, first, rss, second, rss2, load in rows:
+    print(
+        "| database | first import | its CPU time | peak RSS | second import (unchanged) "
+        "| second / first | its CPU time | peak RSS | load avg |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for database, first, cpu, rss, second, cpu2, rss2, load in rows:
         print(
-            f"| {database} | {first:.1f} s | {rss:.0f} MB | {second:.1f} s | "
-            f"{second / first:.0%} | {rss2:.0f} MB | {load:.1f} |"
+            f"| {database} | {first:.1f} s | {cpu:.0f} s | {rss:.0f} MB | {second:.1f} s | "
+            f"{second / first:.0%} | {cpu2:.0f} s | {rss2:.0f} MB | {load:.1f} |"
         )
 
 

@@ -140,6 +140,9 @@ class _Plan:
     body: str = ""
     image_ids: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    new_reactions: list = field(default_factory=list)  # (IncomingReaction, fingerprint)
+    changed_reactions: list = field(default_factory=list)  # (..., fingerprint, id)
+    reaction_counts: list | None = None  # (kind, action, number), once planned
 
 
 def file_digest(path):
@@ -151,6 +154,8 @@ def file_digest(path):
 
 
 class Importer:
+    """Decides and writes, batch by batch; `report` tells what it did (or would do)."""
+
     def __init__(self, *, dry_run=False, source="import", user=None, progress=None, builder=None):
         self.dry_run = dry_run
         self.source = source  # "WordPress", "Markdown": in revision notes and reactions
@@ -209,9 +214,9 @@ class Importer:
         if plan.action == r.SKIPPED:
             self.report.count("reactie", r.SKIPPED, len(item.reactions))
             return
-        if plan.action == r.UNCHANGED and not hasattr(plan, "reaction_counts"):
+        if plan.reaction_counts is None:  # unchanged: its reactions too
             self.report.count("reactie", r.UNCHANGED, len(item.reactions) or item.known_reactions)
-        for kind, action, number in getattr(plan, "reaction_counts", []):
+        for kind, action, number in plan.reaction_counts or []:
             self.report.count(kind, action, number)
 
     # --- deciding ---------------------------------------------------------------------
@@ -432,7 +437,7 @@ class Importer:
     def _plan_reactions(self, plan):
         """Which reactions are new or changed (counted now; written with the column)."""
         item = plan.item
-        plan.new_reactions, plan.changed_reactions, counts = [], [], []
+        counts = []
         records = {}
         if plan.action == r.UPDATED and item.reactions:
             records = {

@@ -24,7 +24,9 @@ def test_editor_uploads_reads_dry_run_and_confirms(editor, editor_page, page):
     expect(editor_page.get_by_role("heading", name="WordPress-export importeren")).to_be_visible()
     tools.screenshot(editor_page, "admin-transfer-upload-desktop")
     editor_page.get_by_label("WordPress-export").set_input_files(str(WXR))
-    editor_page.get_by_role("button", name="Proefdraai maken").click()
+    # Reading (and importing) the file takes a few seconds, more on a busy machine.
+    with editor_page.expect_navigation(timeout=120_000):
+        editor_page.get_by_role("button", name="Proefdraai maken").click()
 
     expect(editor_page.get_by_text("Er is nog niets veranderd.")).to_be_visible()
     summary = editor_page.locator("table.transfer__summary")
@@ -34,7 +36,8 @@ def test_editor_uploads_reads_dry_run_and_confirms(editor, editor_page, page):
     tools.screenshot(editor_page, "admin-transfer-dry-run-desktop", full_page=False)
     assert tools.axe_violations(editor_page) == []
 
-    editor_page.get_by_role("button", name="Importeren bevestigen").click()
+    with editor_page.expect_navigation(timeout=120_000):
+        editor_page.get_by_role("button", name="Importeren bevestigen").click()
     expect(editor_page.get_by_role("heading", name="Import uitgevoerd")).to_be_visible()
     expect(editor_page.locator(".messagelist .success")).to_contain_text("nieuw: ")
     tools.screenshot(editor_page, "admin-transfer-done-desktop", full_page=False)

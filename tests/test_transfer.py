@@ -326,3 +326,14 @@ def test_wordpress_export_is_read_back_by_the_import(seed, tmp_path, reaction_fa
     reactions = Reaction.objects.filter(column__slug=column.slug)
     assert sorted(reactions.values_list("name", flat=True)) == ["Marie", "Piet"]
     assert reactions.get(name="Marie").parent == reactions.get(name="Piet")
+
+
+def test_a_404_stays_a_404_when_old_addresses_cannot_be_looked_up(db, client, monkeypatch):
+    from django.db import DatabaseError
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("no such table: transfer_legacyaddress")
+
+    monkeypatch.setattr(LegacyAddress.objects, "filter", broken)
+    assert client.get("/2012/01/03/template-comments/").status_code == 404
+    assert client.get("/?p=1148").status_code == 200

@@ -3,12 +3,17 @@
 Placed above the page cache: `?p=1241` is answered before the cache or the home page
 sees it, and an old path is looked up only when nothing else answered it (a 404), so
 every other request costs no query. Redirects are never cached: the page cache keeps
-200 responses only.
+200 responses only. The lookup never turns a 404 into an error.
 """
 
+import logging
+
+from django.db import DatabaseError
 from django.http import HttpResponsePermanentRedirect
 
 from .models import LegacyAddress
+
+logger = logging.getLogger(__name__)
 
 
 class LegacyAddressMiddleware:
@@ -37,5 +42,14 @@ class LegacyAddressMiddleware:
         return self._column_url(path__in=candidates)
 
     def _column_url(self, **lookup):
-        found = LegacyAddress.objects.filter(**lookup).select_related("column").first()
+        """The column's address, or None. A failing lookup (a database not migrated
+        yet, or not reachable) leaves the answer as it was: a 404 stays a 404, the
+        home page stays the home page."""
+        try:
+            found = LegacyAddress.objects.filter(**lookup).select_related("column").first()
+        except DatabaseError:
+            # Not logged as a warning: the 404 itself is logged once, and a database
+            # that fails shows in every other page.
+            logger.debug("Old addresses could not be looked up", exc_info=True)
+            return None
         return found.column.get_absolute_url() if found else None

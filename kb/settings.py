@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "subscriptions",
     "reactions",
     "figures",
+    "transfer",
     "ops",
 ]
 
@@ -112,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Above the page cache, so that views of cached column pages are counted too.
     "figures.counter.ViewCountMiddleware",
+    # Old WordPress addresses (?p=123, /2012/01/07/titel/) answer 301 to the column.
+    "transfer.middleware.LegacyAddressMiddleware",
     # A page from the cache skips the middleware below: it is rendered already (with
     # the headers the middleware gave it), for an anonymous reader without messages.
     "ops.pagecache.PageCacheMiddleware",
@@ -252,6 +255,10 @@ if not all(width.isdigit() and int(width) > 0 for width in IMAGES_RENDITION_WIDT
         f"not {','.join(IMAGES_RENDITION_WIDTHS)!r}."
     )
 IMAGES_RENDITION_WIDTHS = [int(width) for width in IMAGES_RENDITION_WIDTHS]
+
+# The largest WordPress export an editor may upload in the admin (transfer/); larger
+# files are imported with `manage.py import_wordpress`.
+TRANSFER_UPLOAD_MAX_BYTES = env_int("DJANGO_TRANSFER_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 
 # The admin's is the only login: after it, a `?next=` that is not on this site leads
 # to the admin index (Django's default, /accounts/profile/, does not exist here).

@@ -59,7 +59,7 @@ def test_every_seed_column_renders_with_author_and_themes(client, seed, slug, au
 def test_seed_keeps_subheadings_and_stored_html_matches_the_markdown(seed):
     column = Column.objects.get(slug="ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid")
     for heading in ["Vertrouwen", "Perceptie", "Protocollen", "Coachend leidinggeven"]:
-        assert f"<h2 id=\"{heading.lower().replace(' ', '-')}\">{heading}</h2>" in column.body_html
+        assert f'<h2 id="{heading.lower().replace(" ", "-")}">{heading}</h2>' in column.body_html
     for column in Column.objects.all():
         assert column.body_html == render_markdown(column.body)
         assert column.word_count > 100

@@ -4,12 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from .models import ColumnFeedback, Vote, vote_counts
-
-
-def score(yes, no):
-    """The share of "Ja" answers as a whole percentage, or None without answers."""
-    return round(100 * yes / (yes + no)) if yes + no else None
+from .models import ColumnFeedback, Vote, score, vote_counts
 
 
 @admin.register(Vote)

@@ -35,13 +35,16 @@ class Vote(models.Model):
         return f"{'Ja' if self.useful else 'Nee'} — {self.column}"
 
 
-def vote_counts(prefix=""):
-    """Annotations for a Column queryset (or one related to columns through
-    `prefix`): yes and no answers."""
-    field = f"{prefix}votes"
+def score(yes, no):
+    """The share of "Ja" answers as a whole percentage, or None without answers."""
+    return round(100 * yes / (yes + no)) if yes + no else None
+
+
+def vote_counts():
+    """Annotations for a Column queryset: its yes and no answers."""
     return {
-        "useful_yes": Count(field, filter=Q(**{f"{field}__useful": True})),
-        "useful_no": Count(field, filter=Q(**{f"{field}__useful": False})),
+        "useful_yes": Count("votes", filter=Q(votes__useful=True)),
+        "useful_no": Count("votes", filter=Q(votes__useful=False)),
     }
 
 

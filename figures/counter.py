@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ PREFETCH_HEADERS = ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_PURPOSE", "HTTP_
 _lock = threading.Lock()
 _pending = Counter()  # (slug, day, from_search) -> views
 _since = None  # when the oldest pending view was counted (time.monotonic())
+_views = 0  # the pending views in all, kept so that checking after a request is O(1)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -56,12 +57,17 @@ def column_slug(path, urlconf):
     return match.kwargs.get("slug")
 
 
+@functools.cache
+def _search_path():
+    return reverse("search:search")
+
+
 def _from_search(request):
     referer = request.META.get("HTTP_REFERER", "")
     if not referer:
         return False
     parts = urlsplit(referer)
-    return parts.netloc == request.get_host() and parts.path.startswith("/zoeken/")
+    return parts.netloc == request.get_host() and parts.path == _search_path()
 
 
 def counts(request, response):
@@ -80,32 +86,33 @@ def counts(request, response):
 
 
 def add(slug, from_search=False):
-    global _since
+    global _since, _views
     key = (slug, timezone.localdate(), bool(from_search))
     with _lock:
         if key not in _pending and len(_pending) >= MAX_PENDING:
             return
         _pending[key] += 1
+        _views += 1
         if _since is None:
             _since = time.monotonic()
 
 
 def pending():
     with _lock:
-        return sum(_pending.values())
+        return _views
 
 
 def discard():
     """Forget the counts not written yet (tests start from none)."""
-    global _pending, _since
+    global _pending, _since, _views
     with _lock:
-        _pending, _since = Counter(), None
+        _pending, _since, _views = Counter(), None, 0
 
 
 def _due():
     if _since is None:
         return False
-    if sum(_pending.values()) >= settings.FIGURES_FLUSH_VIEWS:
+    if _views >= settings.FIGURES_FLUSH_VIEWS:
         return True
     return time.monotonic() - _since >= settings.FIGURES_FLUSH_SECONDS
 
@@ -124,9 +131,9 @@ def flush_quietly():
 
 def flush():
     """Write the pending counts to the database (one transaction)."""
-    global _pending, _since
+    global _pending, _since, _views
     with _lock:
-        batch, _pending, _since = _pending, Counter(), None
+        batch, _pending, _since, _views = _pending, Counter(), None, 0
     if not batch:
         return
     try:
@@ -134,6 +141,7 @@ def flush():
     except Exception:
         with _lock:
             _pending.update(batch)
+            _views += batch.total()
             _since = _since or time.monotonic()
         raise
 

@@ -11,8 +11,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from articles.models import Column
-from feedback.admin import score
-from feedback.models import Vote
+from feedback.models import Vote, score
 from reactions.models import Reaction
 
 from .models import DailyViews

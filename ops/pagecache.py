@@ -142,15 +142,19 @@ def _generation():
     return cache.get(GENERATION_KEY)
 
 
-def content_generation():
-    """The current generation: it moves whenever a change to public content commits,
-    on every app server. What a process keeps of public content in memory (search
-    suggestions, say) is current while this is the same."""
-    generation = _generation()
+def _started(generation):
+    """`generation`, or a new one when there is none (after a cache flush or cull)."""
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
         generation = cache.get(GENERATION_KEY)
     return generation
+
+
+def content_generation():
+    """The current generation: it moves whenever a change to public content commits,
+    on every app server. What a process keeps of public content in memory (search
+    suggestions, say) is current while this is the same."""
+    return _started(_generation())
 
 
 def bump_generation():
@@ -256,11 +260,9 @@ class PageCacheMiddleware:
             else:
                 found = cache.get_many([GENERATION_KEY, key])
                 generation, entry = found.get(GENERATION_KEY), found.get(key)
-            if generation is None:
-                # First page after a cache flush or cull: start a generation before
-                # rendering, so a change saved while this page renders makes it stale.
-                cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-                generation = cache.get(GENERATION_KEY)
+            # First page after a cache flush or cull: start a generation before
+            # rendering, so a change saved while this page renders makes it stale.
+            generation = _started(generation)
             cache_works = True
         except Exception:
             logger.warning("Page cache unavailable; serving without it.", exc_info=True)

@@ -133,7 +133,7 @@ def search(
             page = paginator.num_pages
             if found.total:
                 ids = found.read(offset=(page - 1) * per_page, limit=per_page, page_only=True)
-        if not found.total and repair:
+        if not found.total:  # then a Repair was tried above
             results.suggestion = _suggestion(repair, filters)
     results.total = found.total
     results.facets, themes = _facets(found, filters)

@@ -53,7 +53,15 @@ class ThemesField(forms.Field):
             raise forms.ValidationError(f"Kies hoogstens {MAX_THEMES} thema’s tegelijk.")
 
 
-class SearchForm(forms.Form):
+class ErrorText:
+    """For a form whose view answers with one message (a Dutch 400 in JSON)."""
+
+    def error_text(self):
+        """Every error, in the order of the fields, as one Dutch text."""
+        return " ".join(message for messages in self.errors.values() for message in messages)
+
+
+class SearchForm(ErrorText, forms.Form):
     q = TextField(required=False, strip=False)  # search.query cuts and cleans it
     pagina = TextField(required=False)
     thema = ThemesField(required=False)
@@ -105,7 +113,3 @@ class SearchForm(forms.Form):
     def wants_json(self):
         """After validation: the answer is JSON (asked for with a valid `formaat`)."""
         return self.cleaned_data.get("formaat") == JSON
-
-    def error_text(self):
-        """Every error, in the order of the fields, as one Dutch text."""
-        return " ".join(message for messages in self.errors.values() for message in messages)

@@ -35,7 +35,8 @@ from articles.models import Column, ThemedColumn
 from ops import pagecache
 
 from .dutch import STOP_WORDS, WORD, normalise, stem
-from .forms import TextField
+from .forms import ErrorText, TextField
+from .fuzzy import max_distance
 
 MAX_SUGGESTIONS = 8
 # What a reader types in a search box; longer input is refused (400), not cut.
@@ -60,14 +61,7 @@ URL_NAMES = {
 EXACT, SAME_STEM, PREFIX, FUZZY, FUZZY_PREFIX = 1.0, 0.9, 0.8, 0.6, 0.5
 
 
-def max_distance(word):
-    """The typos forgiven in a typed word of this length."""
-    if len(word) <= 4:
-        return 0
-    return 1 if len(word) <= 8 else 2
-
-
-class SuggestForm(forms.Form):
+class SuggestForm(ErrorText, forms.Form):
     """The parameters of /zoeken/suggesties/: `q`, what was typed so far."""
 
     q = TextField(  # drops NUL bytes
@@ -83,9 +77,6 @@ class SuggestForm(forms.Form):
         if "q" not in self.data:
             raise forms.ValidationError("Geef op wat er getypt is, bijvoorbeeld ?q=klant.")
         return self.cleaned_data["q"]
-
-    def error_text(self):
-        return " ".join(message for messages in self.errors.values() for message in messages)
 
 
 @lru_cache(maxsize=100_000)

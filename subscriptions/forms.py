@@ -28,7 +28,7 @@ def make_form_token(request):
 
 
 def public_themes():
-    return Theme.objects.filter(pk__in=Column.objects.published().values("themes")).order_by("name")
+    return Theme.objects.public().order_by("name")
 
 
 def public_authors():
@@ -79,14 +79,6 @@ class SubscribeForm(forms.Form):
         kwargs.setdefault("auto_id", "volg-%s")
         super().__init__(*args, **kwargs)
         self.robot = ""
-
-    @staticmethod
-    def subject_choices():
-        return [
-            ("alles", "Alle nieuwe columns"),
-            *[(f"thema:{t.slug}", f"Thema: {t.name}") for t in public_themes()],
-            *[(f"auteur:{a.slug}", f"Auteur: {a.name}") for a in public_authors()],
-        ]
 
     def clean_subject(self):
         """(kind, theme, author) for what the reader chose; only what the public sees."""

@@ -12,11 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Author, Column, Theme
-from reactions.models import Reaction
-
-
-def normalise_email(email):
-    return email.strip().lower()
+from reactions.models import Reaction, normalise_email
 
 
 class SubscriberQuerySet(models.QuerySet):
@@ -168,15 +164,6 @@ class Subscription(models.Model):
             case self.Kind.REPLIES:
                 return f"antwoorden op je reactie bij “{self.reaction.column.title}”"
         return "alle nieuwe columns"
-
-    def matching_columns(self):
-        """The published columns this subscription is about (digest kinds only)."""
-        columns = Column.objects.published()
-        if self.kind == self.Kind.THEME:
-            return columns.filter(themes=self.theme)
-        if self.kind == self.Kind.AUTHOR:
-            return columns.filter(author=self.author)
-        return columns
 
 
 class Delivery(models.Model):

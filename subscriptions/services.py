@@ -176,7 +176,9 @@ def send_digests(*, frequency, base_url) -> DigestReport:
 def columns_due(*, subscriber, frequency):
     """The published columns `subscriber`'s `frequency` subscriptions are about,
     published since each was confirmed, not yet claimed for them."""
-    subscriptions = list(Subscription.objects.digests(frequency).filter(subscriber=subscriber))
+    subscriptions = list(
+        Subscription.objects.digests(frequency).describe().filter(subscriber=subscriber)
+    )
     if not subscriptions:
         return subscriptions, Column.objects.none()
     wanted = Q()
@@ -218,6 +220,7 @@ def send_digest(*, subscriber, frequency, base_url, mailer=None) -> int:
     )
     if not columns:  # another run claimed them first
         return 0
+    unsubscribe = mail.unsubscribe_url(base_url, subscriber, subscriptions)
     label = "Dagelijks" if frequency == Subscription.Frequency.DAILY else "Wekelijks"
     count = len(columns)
     message = mail.build(
@@ -229,13 +232,11 @@ def send_digest(*, subscriber, frequency, base_url, mailer=None) -> int:
             "columns": columns,
             "base_url": base_url.rstrip("/"),
             "frequency_label": label.lower(),
-            "subscriptions": Subscription.objects.filter(
-                pk__in=[s.pk for s in subscriptions]
-            ).describe(),
+            "subscriptions": subscriptions,
             "manage_url": mail.manage_url(base_url, subscriber),
-            "unsubscribe_url": mail.unsubscribe_url(base_url, subscriber, subscriptions),
+            "unsubscribe_url": unsubscribe,
         },
-        unsubscribe=mail.unsubscribe_url(base_url, subscriber, subscriptions),
+        unsubscribe=unsubscribe,
     )
     try:
         (mailer or mailers.default).send_messages([message])
@@ -290,15 +291,15 @@ def notify_replies(*, replies, base_url) -> int:
 
 
 def _send_reply(*, subscription, reply, base_url):
+    # The claim is ours only if we made it: a row from another run (sending, sent, or
+    # lost in a crash) means this reply is not mailed again (at most once).
     with transaction.atomic():
-        created = ReplyDelivery.objects.bulk_create(
-            [ReplyDelivery(subscription=subscription, reply=reply)], ignore_conflicts=True
+        delivery, created = ReplyDelivery.objects.get_or_create(
+            subscription=subscription, reply=reply
         )
-    claim = ReplyDelivery.objects.filter(
-        subscription=subscription, reply=reply, sent_at__isnull=True
-    )
-    if not created or not claim.exists():
+    if not created:
         return False
+    claim = ReplyDelivery.objects.filter(pk=delivery.pk)
     subscriber = subscription.subscriber
     unsubscribe = mail.unsubscribe_url(base_url, subscriber, [subscription])
     message = mail.build(

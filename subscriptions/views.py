@@ -16,7 +16,7 @@ from ops import clients
 
 from . import services, tokens
 from .forms import ManageForm, SubscribeForm, public_authors, public_themes
-from .models import Subscription
+from .models import Subscription, normalise_email
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def _flood_refusal(request, email):
     per_hour = settings.SUBSCRIPTIONS_PER_HOUR
     for scope, identity in [
         ("subscribe-address", clients.client_address(request)),
-        ("subscribe-email", email.strip().lower()),
+        ("subscribe-email", normalise_email(email)),
     ]:
         if not clients.allow_count(scope, identity, per_hour, 3600):
             counted = ngettext("%(n)d aanmelding", "%(n)d aanmeldingen", per_hour) % {"n": per_hour}

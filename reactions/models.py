@@ -253,9 +253,7 @@ class Reaction(models.Model):
         return f"{self.name} over {self.column}"
 
     def save(self, *args, **kwargs):
-        self.email = normalise_email(self.email)
-        self.body_html = render_plain_text(self.body)
-        self.body_digest = text_digest(self.body) if self.body.strip() else ""
+        self.fill_derived()
         if self._state.adding:
             self.status_in_database = None
         became_approved = (
@@ -268,6 +266,13 @@ class Reaction(models.Model):
 
     def get_absolute_url(self):
         return f"{self.column.get_absolute_url()}#reactie-{self.pk}"
+
+    def fill_derived(self):
+        """The fields that follow from the others: the address as compared, the body
+        as HTML and its fingerprint. save() does it; bulk writes call it themselves."""
+        self.email = normalise_email(self.email)
+        self.body_html = render_plain_text(self.body)
+        self.body_digest = text_digest(self.body) if self.body.strip() else ""
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):

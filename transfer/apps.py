@@ -6,11 +6,3 @@ class TransferConfig(AppConfig):
 
     name = "transfer"
     verbose_name = "Import en export"
-
-    def ready(self):
-        from ops import pagecache
-
-        from .models import LegacyAddress
-
-        # An old address that starts or stops redirecting changes what readers get.
-        pagecache.invalidate_on_change(LegacyAddress)

@@ -238,21 +238,19 @@ def plain_text(content):
     content = (content or "").replace("\r\n", "\n")
     if "<" not in content and "&" not in content:
         # Plain text already (most comments): only the spacing to tidy.
-        paragraphs = []
-        for paragraph in re.split(r"\n\s*\n", content):
-            lines = [" ".join(line.split()) for line in paragraph.split("\n")]
-            paragraph = "\n".join(line for line in lines if line)
-            if paragraph:
-                paragraphs.append(paragraph)
-        return "\n\n".join(paragraphs)
+        return _tidy(content)
     soup = BeautifulSoup(autop(content or ""), "html.parser")
     for br in soup.find_all("br"):
         br.replace_with("\n")
-    paragraphs = []
     for block in soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "dd"]):
         if block.find(["p", "li"]) is None:
             block.append("\n\n")
-    text = soup.get_text()
+    return _tidy(soup.get_text())
+
+
+def _tidy(text):
+    """Paragraphs apart by one blank line, lines without runs of spaces or empty ones."""
+    paragraphs = []
     for paragraph in re.split(r"\n\s*\n", text):
         lines = [" ".join(line.split()) for line in paragraph.split("\n")]
         paragraph = "\n".join(line for line in lines if line)

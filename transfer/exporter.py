@@ -7,6 +7,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from articles.markdown import IMAGE_REFERENCE
@@ -120,7 +121,12 @@ def export_wordpress(out, *, site_url):
         )
     themes = _themes()
     count = 0
-    columns = Column.objects.select_related("author").order_by("pk")
+    approved = Reaction.objects.approved().order_by("created_at", "pk")
+    columns = (
+        Column.objects.select_related("author")
+        .prefetch_related(Prefetch("reactions", queryset=approved, to_attr="approved_reactions"))
+        .order_by("pk")
+    )
     for column in columns.iterator(chunk_size=500):
         local, gmt = wp_date(column.published_at)
         if column.status == Column.Status.PUBLISHED:
@@ -152,9 +158,7 @@ def export_wordpress(out, *, site_url):
             write(
                 f'<category domain="post_tag" nicename={quoteattr(slug)}>{cdata(name)}</category>\n'
             )
-        reactions = list(
-            Reaction.objects.approved().filter(column=column).order_by("created_at", "pk")
-        )
+        reactions = column.approved_reactions
         shown = {reaction.pk for reaction in reactions}
         for reaction in reactions:
             parent = reaction.parent_id if reaction.parent_id in shown else 0

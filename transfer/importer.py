@@ -33,13 +33,13 @@ from django.utils.translation import ngettext
 
 import search
 from articles import revisions
+from articles.markdown import count_words
 from articles.models import Author, Column, ColumnImage, Theme, ThemedColumn
 from images import services as image_services
 from images.models import Image
 from images.validation import clean_upload
 from ops import pagecache
-from reactions.models import Reaction, normalise_email, text_digest
-from reactions.plaintext import render_plain_text
+from reactions.models import Reaction
 
 from . import report as r
 from .convert import PLACEHOLDER, shorten
@@ -653,10 +653,9 @@ class Importer:
         row.column_id = column_id
         row.parent_id = parent_id
         row.name = reaction.name[:NAME_MAX] or "Anoniem"
-        row.email = normalise_email(reaction.email)
+        row.email = reaction.email
         row.body = reaction.body
-        row.body_html = render_plain_text(reaction.body)
-        row.body_digest = text_digest(reaction.body) if reaction.body.strip() else ""
+        row.fill_derived()
         row.status = reaction.status
         row.created_at = reaction.created_at or timezone.now()
         if not row.reason_detail:
@@ -696,12 +695,6 @@ def _batches(items, size):
             batch = []
     if batch:
         yield batch
-
-
-def count_words(text):
-    from articles.markdown import count_words as count
-
-    return count(text)
 
 
 def describe(error):

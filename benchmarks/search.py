@@ -62,35 +62,48 @@ def percentile(values, fraction):
     return values[min(len(values) - 1, round(fraction * (len(values) - 1)))]
 
 
-def run_one(size, repeat):
-    """Inside a child process whose DATABASE_URL points at an empty database."""
+def _setup_django():
     import django
 
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection, reset_queries
-    from django.db.models import Q
 
-    import search
-    from articles.models import Column
-    from search import engine, fuzzy, index
+
+def _fill(size):
+    """The empty database migrated, with the seed and generated columns up to `size`."""
+    from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)  # the page cache (DEBUG off)
     call_command("load_seed", verbosity=0)
     with open(os.devnull, "w") as quiet:
         call_command("generate_corpus", size - 5, stdout=quiet)
+
+
+def _analyze():
+    """Fresh planner statistics, as a database in use has them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA optimize" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
+
+
+def run_one(size, repeat):
+    """Inside a child process whose DATABASE_URL points at an empty database."""
+    _setup_django()
+    from django.db import reset_queries
+    from django.db.models import Q
+
+    import search
+    from articles.models import Column
+    from search import engine, fuzzy, index
+
+    _fill(size)
     started = time.perf_counter()
     search.rebuild()
     build = time.perf_counter() - started
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA optimize")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    _analyze()
     size_bytes = index.size()
 
     def complete(text):
@@ -175,13 +188,8 @@ def run_one(size, repeat):
 
 def run_as_you_type(size, repeat):
     """Inside a child process whose DATABASE_URL points at an empty database."""
-    import django
-
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
-    django.setup()
+    _setup_django()
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
@@ -189,17 +197,8 @@ def run_as_you_type(size, repeat):
 
     from search import suggest
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)  # the page cache (DEBUG off)
-    call_command("load_seed", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("generate_corpus", size - 5, stdout=quiet)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA optimize")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    _fill(size)
+    _analyze()
     url = reverse("search:suggestions")
     client = Client()
     texts = [text for texts in AS_YOU_TYPE.values() for text in texts]

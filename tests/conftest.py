@@ -1,9 +1,35 @@
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.test import Client, override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from . import factories, images, reactions
-from .redactie import redactie_group
+from .redactie import redactie_group, restore_redactie_group
+
+
+def _empties_the_database(item):
+    marker = item.get_closest_marker("django_db")
+    return (
+        "transactional_db" in item.fixturenames
+        or "live_server" in item.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction", False))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Transactional and live-server tests empty the database when they end;
+    afterwards, put back what the migrations made (the Redactie group) for the tests
+    that run after them, whichever tests share the process. (Serialized rollback
+    cannot: Playwright's sync API runs a browser test in another context, whose
+    database connection never saw the serialized data.)"""
+    result = yield
+    if nextitem is not None and _empties_the_database(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            restore_redactie_group()
+            connections.close_all()
+    return result
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,9 +13,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 from django.test import override_settings
-from pytest_django.plugin import blocking_manager_key
-
-from tests.redactie import restore_redactie_group
 
 from . import tools
 
@@ -95,20 +92,6 @@ def _fail_fast(context):
 def base_url(_live_server_serves_static_source_files, django_db_setup, live_server):
     """Playwright's page.goto("/...") goes to the live server."""
     return live_server.url
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """Live-server tests empty the database when they end; afterwards, put back what
-    the migrations made (the Redactie group) for the tests that run after them.
-    (Serialized rollback cannot: Playwright's sync API runs the test in another
-    context, whose database connection never saw the serialized data.)"""
-    result = yield
-    if "live_server" in item.fixturenames and nextitem is not None:
-        with item.config.stash[blocking_manager_key].unblock():
-            restore_redactie_group()
-            connections.close_all()
-    return result
 
 
 @pytest.fixture

@@ -262,7 +262,7 @@ class Repair:
 
     def widened(self):
         """(query, corrected text) with the alternatives added, or None when there is
-        nothing to add."""
+        nothing to add. Only for a query that found nothing (with its filters)."""
         self._look_up()
         groups = [list(group) for group in self.query.groups]
         replaced = {}  # group index -> the words shown instead
@@ -304,10 +304,16 @@ class Repair:
                 added = True
         if not added:
             return None
-        for index in self.fixes:
-            # An unknown word matches nothing: the databases need not look for it.
-            if len(groups[index]) > 1:
-                del groups[index][0]
+        if len(groups) == 1:
+            # A query of one group that found nothing: none of its typed terms (the
+            # last word's prefix included) matches a public column, so the databases
+            # need not look for them, nor rank the alternatives against them.
+            del groups[0][: len(self.query.groups[0])]
+        else:
+            for index in self.fixes:
+                # An unknown word matches nothing: the databases need not look for it.
+                if len(groups[index]) > 1:
+                    del groups[index][0]
         query = Query(
             text=self.query.text,
             groups=[tuple(group) for group in groups],

@@ -2,7 +2,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -10,10 +9,11 @@ from articles.admin import ColumnAdmin
 from articles.models import Column, Theme
 
 from . import factories
+from .redactie import redactie_group
 
 
 def test_redactie_group_may_curate_columns_authors_and_themes_only(db):
-    group = Group.objects.get(name="Redactie")
+    group = redactie_group()
     codenames = set(group.permissions.values_list("codename", flat=True))
 
     for model in ["column", "author", "theme"]:

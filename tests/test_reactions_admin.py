@@ -4,12 +4,12 @@ cache, as in production."""
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from pytest_django.asserts import assertContains, assertNotContains
 
 from reactions.models import ModerationWord, Reaction, TrustedAddress
 
 from .reactions import Browser, page_cache_on
+from .redactie import redactie_group
 
 CHANGELIST = "/admin/reactions/reaction/"
 
@@ -34,9 +34,7 @@ def editor_client(editor):
 
 
 def test_redactie_may_moderate_reactions_and_keep_the_word_lists(db):
-    codenames = set(
-        Group.objects.get(name="Redactie").permissions.values_list("codename", flat=True)
-    )
+    codenames = set(redactie_group().permissions.values_list("codename", flat=True))
     for model in ["reaction", "moderationword", "trustedaddress"]:
         for action in ["add", "change", "delete", "view"]:
             assert f"{action}_{model}" in codenames

@@ -1,6 +1,6 @@
 """Running a search: match, rank, page, facets, snippets and "Bedoelde je"."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -268,6 +268,7 @@ class _Matches:
             cursor.execute(sql, [*self.params, limit, offset])
             found = cursor.fetchall()
         page = []
+        themes = defaultdict(int)  # by the id as text: thousands of combinations to add
         for kind, pk, number, text, published_at, name in found:
             if kind == self.PAGE:
                 page.append((number, published_at, pk))
@@ -278,7 +279,8 @@ class _Matches:
                 self.years[pk] = number
             else:
                 for theme in text.split():
-                    self.themes[int(theme)] += number
+                    themes[theme] += number
+        self.themes.update({int(theme): number for theme, number in themes.items()})
         self.total = sum(self.years.values())
         # The order within the page, whatever order UNION ALL returns its rows in.
         return [pk for _, _, pk in sorted(page, reverse=True)]

@@ -1,23 +1,26 @@
 """Running a search: match, rank, page, facets, snippets and "Bedoelde je"."""
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BigIntegerField, F, Func
+from django.db.models import BigIntegerField, F, Func, Q
 from django.db.models.expressions import RawSQL
 from django.utils.html import format_html, format_html_join
 
 from articles.models import Author, Column, Theme, ThemedColumn
 
 from . import rows
-from .dutch import WORD
+from .dutch import WORD, words
 from .fuzzy import Repair
 from .highlight import highlight, matcher, phrase_in, snippet
 from .index import backend, plain_text
-from .query import COMPOUND, EXACT, parse
+from .models import SearchWord
+from .query import COMPOUND, EXACT, Term, parse
 
 RELEVANCE, DATE = "relevantie", "datum"
 # The score of a column: for each group of search terms, these points for each field
@@ -106,7 +109,7 @@ def search(
     A query that finds nothing is corrected (search.fuzzy) unless `literal`: the
     results are then those of the corrected query, and `Results.corrected` says so.
     Without results either way, "Bedoelde je" may suggest a correction."""
-    query = parse(text)
+    query = _prefix_words(parse(text))
     results = Results(query=query)
     if not query:
         results.message = _empty_message(query)
@@ -145,6 +148,38 @@ def search(
         if not results.suggestion:
             results.message += " Probeer minder of andere woorden."
     return results
+
+
+# A prefix typed with * also matches the stems of at most this many vocabulary words
+# that begin with it (the most frequent).
+MAX_PREFIX_STEMS = 20
+
+
+def _prefix_words(query):
+    """`query` with each typed prefix (`organisa*`) also matching the stems of the words
+    that begin with it: a prefix matches stems, and a stem can differ from its words in
+    more than an ending ("organisatie" has the stem "organiseer"). One query on the
+    vocabulary, only for a query with a prefix typed with *."""
+    typed = [term for term in query.terms if term.prefix and term.text.endswith("*")]
+    if not typed:
+        return query
+    begun = reduce(or_, [Q(word__startswith=words(term.text)[0]) for term in typed])
+    found = (
+        SearchWord.objects.filter(begun, frequency__gt=0)
+        .order_by("-frequency", "word")
+        .values_list("word", "stem")[: MAX_PREFIX_STEMS * len(typed)]
+    )
+    groups = []
+    for group in query.groups:
+        added = {}
+        for term in group:
+            if term in typed:
+                start = words(term.text)[0]
+                for word, stem in found:
+                    if word.startswith(start) and not stem.startswith(term.stems[0]):
+                        added.setdefault(stem, Term(stems=(stem,), text=word))
+        groups.append((*group, *list(added.values())[:MAX_PREFIX_STEMS]))
+    return replace(query, groups=groups)
 
 
 def _columns(ids):

@@ -83,6 +83,17 @@ def test_inflected_matches_are_marked_and_the_rest_escaped(client, column_factor
     assert "<script>alert" not in html
 
 
+def test_a_prefix_finds_the_words_whose_stem_is_spelt_otherwise(client, column_factory):
+    """The stem of "organisatie" is "organiseer", which does not begin with "organisa":
+    the words of the index that begin with a typed prefix count too."""
+    column_factory(title="Een lerende organisatie", slug="lerend", body="Elke organisatie leert.")
+    column_factory(title="Over koffie", slug="koffie", body="Niets over werkgevers.")
+    response = client.get(URL, {"q": "Organisa*", "formaat": "json"})
+    assert [hit["title"] for hit in response.json()["results"]] == ["Een lerende organisatie"]
+    html = client.get(URL, {"q": "organisa*"}).content.decode()
+    assert "Een lerende <mark>organisatie</mark>" in html
+
+
 def test_snippet_shows_the_matching_passage_of_a_long_text(client, column_factory):
     body = (
         "Een gewone zin over het werk. " * 60

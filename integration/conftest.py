@@ -252,7 +252,7 @@ class PrivatePostgres:
             self.owned = self.data
             self.run(
                 postgres_binary("pg_basebackup"), "-h", "127.0.0.1", "-p", str(replica_of.port),
-                "-U", "postgres", "-D", str(self.data), "-R", "-X", "stream",
+                "-U", "postgres", "-D", str(self.data), "-R", "-X", "stream", "-c", "fast",
             )  # fmt: skip
         else:
             self.folder = Path(tempfile.mkdtemp(prefix="kb-prod-pg-"))

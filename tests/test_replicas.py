@@ -6,9 +6,14 @@ is set by each test. The test views say where the router sends a read
 (`QuerySet.db`), without running a query.
 """
 
+import json
+import os
+import subprocess
+import sys
 import time
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError, connections, transaction
 from django.http import JsonResponse
 from django.test.utils import CaptureQueriesContext
@@ -237,3 +242,61 @@ def test_a_database_that_is_not_a_streaming_replica_is_never_read_from():
     expected = {"postgresql": "not_a_replica", "sqlite": "down"}
     assert measured.state == expected[connections[replicas.PRIMARY].vendor]
     assert not measured.usable
+
+
+def replica_settings(**env):
+    """What kb/settings.py makes of `env`, read in a fresh process, as JSON."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.pop("DATABASE_URL", None)
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s;"
+        " print(json.dumps({'replicas': {a: s.DATABASES[a] for a in s.DATABASE_REPLICAS},"
+        " 'routers': s.DATABASE_ROUTERS, 'middleware': s.MIDDLEWARE[:3],"
+        " 'max_lag': s.REPLICA_MAX_LAG_SECONDS}, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**environment, "DJANGO_SETTINGS_MODULE": "kb.settings", "DJANGO_SECRET_KEY": "x"}
+        | env,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+    )
+    return result
+
+
+def test_without_replica_urls_nothing_is_installed():
+    configured = json.loads(replica_settings(DATABASE_URL="postgres://u@db1/kb").stdout)
+    assert configured["replicas"] == {}
+    assert configured["routers"] == []
+    assert "ops.replicas.ReplicaMiddleware" not in configured["middleware"]
+
+
+def test_replica_urls_become_mirrored_aliases_with_a_short_connect_timeout():
+    result = replica_settings(
+        DATABASE_URL="postgres://u@db1/kb",
+        DJANGO_DATABASE_REPLICA_URLS="postgres://u@db2/kb, postgres://u@db3:6432/kb",
+        DJANGO_REPLICA_MAX_LAG_SECONDS="3",
+    )
+    configured = json.loads(result.stdout)
+    assert list(configured["replicas"]) == ["replica_1", "replica_2"]
+    second = configured["replicas"]["replica_2"]
+    assert (second["HOST"], second["PORT"], second["NAME"]) == ("db3", 6432, "kb")
+    assert second["OPTIONS"]["connect_timeout"] == 2
+    assert second["TEST"]["MIRROR"] == "default"
+    assert configured["routers"] == ["ops.replicas.ReplicaRouter"]
+    assert configured["middleware"][1] == "ops.replicas.ReplicaMiddleware"
+    assert configured["max_lag"] == 3
+
+
+def test_a_replica_must_be_postgresql_and_so_must_the_primary():
+    not_postgres = replica_settings(
+        DATABASE_URL="postgres://u@db1/kb", DJANGO_DATABASE_REPLICA_URLS="sqlite:///copy.db"
+    )
+    assert "ImproperlyConfigured: DJANGO_DATABASE_REPLICA_URLS holds PostgreSQL" in (
+        not_postgres.stderr
+    )
+    on_sqlite = replica_settings(DJANGO_DATABASE_REPLICA_URLS="postgres://u@db2/kb")
+    assert "ImproperlyConfigured: DJANGO_DATABASE_REPLICA_URLS needs a PostgreSQL" in (
+        on_sqlite.stderr
+    )

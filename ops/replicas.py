@@ -8,9 +8,9 @@ a request once it wrote; reads inside a transaction on the primary; the cache ta
 and sessions (rate limits and logins must see their own counts at once); and all
 code outside a request: management commands, migrations, tests, the digest mailer.
 
-Read-your-writes across requests: a request with a non-safe method (a reaction, an
-answer to "Was dit nuttig?", an editor's save) sends a signed cookie that pins the
-browser to the primary for ``pin_seconds()``: after that, every replica still in use
+Read-your-writes across requests: a request with a non-safe method that wrote (a
+reaction, an answer to "Was dit nuttig?", an editor's save) sends a signed cookie that
+pins the browser to the primary for ``pin_seconds()``: after that, every replica still in use
 has replayed the write (see ``pin_seconds``). The cookie also takes that browser
 past the page cache (it is not a neutral cookie), so its next page is rendered anew.
 
@@ -71,6 +71,7 @@ class RequestState:
 
     primary: bool  # every read goes to the primary
     replica: str | None = None  # the replica chosen at the first read
+    wrote: bool = False  # it wrote to a table other than the cache's and the sessions'
 
 
 _request = contextvars.ContextVar("replica_request", default=None)
@@ -178,8 +179,10 @@ class ReplicaRouter:
         return _read_alias(model)
 
     def db_for_write(self, model, **hints):
-        if model._meta.app_label not in PRIMARY_APPS:
-            use_primary()  # the rest of a request that wrote reads what it wrote
+        state = _request.get()
+        if state is not None and model._meta.app_label not in PRIMARY_APPS:
+            # The rest of a request that wrote reads what it wrote.
+            state.primary = state.wrote = True
         return PRIMARY
 
     def allow_relation(self, obj1, obj2, **hints):
@@ -220,7 +223,7 @@ class ReplicaMiddleware:
             response = self.get_response(request)
         finally:
             _request.reset(token)
-        if request.method not in SAFE_METHODS:
+        if request.method not in SAFE_METHODS and state.wrote:
             response.set_signed_cookie(
                 PIN_COOKIE,
                 "1",

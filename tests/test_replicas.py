@@ -202,7 +202,17 @@ def test_a_view_that_loses_its_replica_runs_again_on_the_primary(client, replica
 
 
 def test_a_request_with_an_unsafe_method_reads_from_the_primary(client, replica):
-    assert client.post("/test/waar/").json() == {"read": replicas.PRIMARY}
+    response = client.post("/test/waar/")
+    assert response.json() == {"read": replicas.PRIMARY}
+    # It wrote nothing, so it pins nobody: a client cannot keep itself on the primary
+    # by sending forms that are refused.
+    assert replicas.PIN_COOKIE not in response.cookies
+
+
+def test_a_refused_form_pins_nobody(client, replica, column):
+    refused = client.post(f"/columns/{column.slug}/reageren/", {"naam": "Robot"})
+    assert refused.status_code == 400
+    assert replicas.PIN_COOKIE not in refused.cookies
 
 
 def test_a_page_cached_under_a_young_change_is_read_from_the_primary(

@@ -25,7 +25,14 @@ def replicated(redis_url):
     primary = PrivatePostgres()
     servers = []
     try:
-        env = site_env(primary.url, DJANGO_REDIS_URL=redis_url, DJANGO_PAGE_CACHE_SECONDS="0")
+        env = site_env(
+            primary.url,
+            DJANGO_REDIS_URL=redis_url,
+            DJANGO_PAGE_CACHE_SECONDS="0",
+            # A reader reacts under a seed column at once (they are years old).
+            DJANGO_REACTIONS_CLOSE_AFTER_DAYS="0",
+            DJANGO_REACTIONS_MIN_FORM_SECONDS="0",
+        )
         prepare_site(env)
         replica = PrivatePostgres(replica_of=primary)
         for max_lag in ("30", "1"):
@@ -77,6 +84,25 @@ def add_column(editor, title, slug):
     assert saved.status == 302, saved.text[:3000]
 
 
+def react(reader, path, body):
+    """A reader posts a reaction from the form under the column at `path`."""
+    page = reader.get(path).text
+    posted = reader.post(
+        path + "reageren/",
+        {
+            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[
+                1
+            ],
+            "token": re.search(r'name="token" value="([^"]+)"', page)[1],
+            "name": "Anna de Vries",
+            "email": "anna@example.nl",
+            "body": body,
+            "homepage": "",
+        },
+    )
+    assert posted.status == 302, posted.text[:3000]
+
+
 def replica_state(server):
     health = Browser(server).get("/healthz")
     assert health.status == 200
@@ -107,6 +133,16 @@ def test_public_reads_use_the_replica_and_writers_read_their_writes(replicated):
         assert editor.get("/columns/over-de-replica/", server=strict).status == 200
         # A reader of the patient server reads the (paused) replica: not there yet.
         assert Browser(patient).get("/columns/over-de-replica/").status == 404
+        # A reader who reacts sees the reaction (waiting for approval) on the next page;
+        # the same session without the pin reads the paused replica, which lacks it.
+        reader = Browser(patient)
+        react(reader, "/columns/ga-jij-naar-de-klant/", "Gelezen van de primaire database.")
+        assert "kb_primair" in reader.cookies
+        page = reader.get("/columns/ga-jij-naar-de-klant/").text
+        assert "Gelezen van de primaire database." in page
+        unpinned = {name: value for name, value in reader.cookies.items() if name != "kb_primair"}
+        page = Browser(patient, cookies=unpinned).get("/columns/ga-jij-naar-de-klant/").text
+        assert "Gelezen van de primaire database." not in page
         # The strict server skips the replica once it lags more than a second.
         eventually(lambda: Browser(strict).get("/columns/over-de-replica/").status == 200)
         assert replica_state(strict) == "lagging"

@@ -15,8 +15,9 @@ PYTHON := $(shell for p in python3.14 python3.13 python3.12 python3; do \
 # make test and make test-postgres run the suite in two processes, a test file each at
 # a time; PYTEST_PARALLEL= runs it in one.
 PYTEST_PARALLEL ?= -n 2 --dist loadfile
-# Tests never need a real secret; the key below is only ever used by them.
-TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=false
+# Tests never need a real secret; the key below is only ever used by them. They read
+# from the primary only: tests/test_replicas.py and integration/ set up replicas themselves.
+TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_DEBUG=false DJANGO_DATABASE_REPLICA_URLS=
 
 .PHONY: help install run migrate seed test test-postgres lint clean browser-tools audit
 .PHONY: serve backup restore benchmark test-integration translations

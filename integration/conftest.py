@@ -39,10 +39,19 @@ def need(tool):
     pytest.skip(message)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_port(ports="KB_INTEGRATION_PORTS"):
+    """A free port of 127.0.0.1: one the system picks, or, on a machine shared by
+    several test runs, the first free one in the range named by the environment
+    variable `ports` ("8200-8299"; KB_INTEGRATION_PG_PORTS for PostgreSQL servers)."""
+    low, _, high = os.environ.get(ports, "0-0").partition("-")
+    for port in range(int(low), int(high) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"no free port in {ports}={os.environ[ports]}")
 
 
 def site_env(database_url, **extra):
@@ -232,19 +241,29 @@ def postgres_binary(name):
 
 
 class PrivatePostgres:
-    """A throw-away PostgreSQL server in its own folder on its own port."""
+    """A throw-away PostgreSQL server in its own folder on its own port; with
+    `replica_of`, a streaming replica of that one (`pg_basebackup -R`), in its folder."""
 
-    def __init__(self):
-        self.folder = Path(tempfile.mkdtemp(prefix="kb-prod-pg-"))
-        self.port = free_port()
+    def __init__(self, replica_of=None):
+        self.port = free_port("KB_INTEGRATION_PG_PORTS")
         self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        if os.geteuid() == 0:
-            shutil.chown(self.folder, "postgres", "postgres")
-        self.run(
-            postgres_binary("initdb"),
-            "-D", str(self.folder / "data"), "-U", "postgres", "-A", "trust",
-            "-E", "UTF8", "--locale=C.UTF-8",
-        )  # fmt: skip
+        if replica_of is not None:
+            self.folder, self.data = replica_of.folder, replica_of.folder / f"replica-{self.port}"
+            self.owned = self.data
+            self.run(
+                postgres_binary("pg_basebackup"), "-h", "127.0.0.1", "-p", str(replica_of.port),
+                "-U", "postgres", "-D", str(self.data), "-R", "-X", "stream", "-c", "fast",
+            )  # fmt: skip
+        else:
+            self.folder = Path(tempfile.mkdtemp(prefix="kb-prod-pg-"))
+            self.owned, self.data = self.folder, self.folder / "data"
+            if os.geteuid() == 0:
+                shutil.chown(self.folder, "postgres", "postgres")
+            self.run(
+                postgres_binary("initdb"),
+                "-D", str(self.data), "-U", "postgres", "-A", "trust",
+                "-E", "UTF8", "--locale=C.UTF-8",
+            )  # fmt: skip
         self.start()
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
 
@@ -254,17 +273,16 @@ class PrivatePostgres:
     def start(self):
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
         self.run(
-            postgres_binary("pg_ctl"), "-D", str(self.folder / "data"),
-            "-l", str(self.folder / "log"), "-o", options, "-w", "start",
+            postgres_binary("pg_ctl"), "-D", str(self.data),
+            "-l", f"{self.data}.log", "-o", options, "-w", "start",
         )  # fmt: skip
 
     def stop(self):
-        data = str(self.folder / "data")
-        self.run(postgres_binary("pg_ctl"), "-D", data, "-m", "fast", "-w", "stop")
+        self.run(postgres_binary("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def remove(self):
         try:
             self.stop()
         except subprocess.CalledProcessError:
             pass  # already stopped
-        shutil.rmtree(self.folder, ignore_errors=True)
+        shutil.rmtree(self.owned, ignore_errors=True)  # a replica's own folder, or everything

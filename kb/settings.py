@@ -167,6 +167,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Read replicas: PostgreSQL streaming replicas of the primary above (docs/scaling.md).
+# Public reads of a request go to one of them; writes, the admin and everything outside
+# a request stay on the primary (ops/replicas.py).
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DJANGO_DATABASE_REPLICA_URLS"), start=1):
+    replica = dj_database_url.parse(
+        url, conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    if replica["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DJANGO_DATABASE_REPLICA_URLS holds PostgreSQL streaming replicas only, "
+            f"not {url.split('://')[0]!r} databases."
+        )
+    # A replica that does not answer is skipped after this many seconds, not waited for.
+    replica["OPTIONS"] = {"connect_timeout": 2, **replica.get("OPTIONS", {})}
+    # Tests create no database on a replica (it is read-only): it reads the test database.
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{number}"] = replica
+    DATABASE_REPLICAS.append(f"replica_{number}")
+if DATABASE_REPLICAS and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DJANGO_DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL.")
+# A replica further behind the primary than this is skipped until it has caught up.
+REPLICA_MAX_LAG_SECONDS = env_int("DJANGO_REPLICA_MAX_LAG_SECONDS", 5)
+if DATABASE_REPLICAS:
+    DATABASE_ROUTERS = ["ops.replicas.ReplicaRouter"]
+    # Below the request ids (its warnings carry one), above every middleware that reads.
+    MIDDLEWARE.insert(1, "ops.replicas.ReplicaMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache shared by all worker processes: Redis when configured, else the database.

@@ -37,7 +37,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from . import holes
+from . import holes, replicas
 
 logger = logging.getLogger("ops.pagecache")
 
@@ -142,11 +142,30 @@ def _generation():
     return cache.get(GENERATION_KEY)
 
 
+def _new_generation():
+    """A generation that says when it started: "<seconds since the epoch>-<random>"."""
+    return f"{time.time():.3f}-{uuid.uuid4().hex}"
+
+
+def _started_at(generation):
+    """When `generation` started, or None when it does not say."""
+    try:
+        return float(generation.split("-", 1)[0])
+    except ValueError:
+        return None
+
+
 def _started(generation):
-    """`generation`, or a new one when there is none (after a cache flush or cull)."""
+    """`generation`, or a new one when there is none (after a cache flush or cull).
+
+    Whoever asks keeps what the request reads under this generation (a page, the
+    suggestions): while a read replica may still lag behind the change that started
+    it, the request reads from the primary.
+    """
     if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
         generation = cache.get(GENERATION_KEY)
+    replicas.primary_until_replicated(_started_at(generation))
     return generation
 
 
@@ -159,7 +178,7 @@ def content_generation():
 
 def bump_generation():
     """Make every cached page stale, on every app server."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
 
 
 def invalidate_on_change(model, when=None):

@@ -1,11 +1,14 @@
 import sys
 
+from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from . import replicas
 
 UNAVAILABLE = (
     "De Kennisbank is tijdelijk niet bereikbaar. Probeer het over een paar seconden opnieuw."
@@ -17,14 +20,23 @@ RETRY_AFTER_SECONDS = 10
 @never_cache
 @require_safe
 def healthz(request):
-    """200 with a small JSON body when the database answers, 503 otherwise."""
+    """200 with a small JSON body when the (primary) database answers, 503 otherwise.
+
+    With read replicas, "replicas" gives each one's state ("ok", "lagging", "down",
+    "not_a_replica") and lag in seconds, measured now. A replica that is down or
+    lags does not make the site unhealthy (its reads go to the primary): still 200.
+    """
     try:
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor:  # the primary
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        body, status = {"status": "error", "database": "unavailable"}, 503
+    else:
+        body, status = {"status": "ok", "database": "ok"}, 200
+    if settings.DATABASE_REPLICAS:
+        body["replicas"] = replicas.report()
+    return JsonResponse(body, status=status)
 
 
 def wants_json(request):

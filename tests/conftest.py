@@ -21,12 +21,12 @@ def _empties_the_database(item):
 def pytest_runtest_teardown(item, nextitem):
     """Transactional and live-server tests empty the database when they end;
     afterwards, put back what the migrations made (the Redactie group) for the tests
-    that run after them, whichever tests share the process, also when the next test
-    is not known yet (a pytest-xdist worker waiting for more). (Serialized rollback
+    that run after them, whichever tests share the process. (Serialized rollback
     cannot: Playwright's sync API runs a browser test in another context, whose
     database connection never saw the serialized data.)"""
     result = yield
-    if _empties_the_database(item):
+    # After the last test the session's fixtures are gone, the test database with them.
+    if nextitem is not None and _empties_the_database(item):
         with item.config.stash[blocking_manager_key].unblock():
             restore_redactie_group()
             connections.close_all()

@@ -8,12 +8,15 @@ class SearchConfig(AppConfig):
     verbose_name = "Zoeken"
 
     def ready(self):
+        import atexit
+
         from django.core import checks
+        from django.core.signals import request_finished
 
         from articles import extensions
         from ops import backups
 
-        from . import signals  # noqa: F401  (keeps the search index current)
+        from . import log, signals  # noqa: F401  (signals keeps the search index current)
         from .checks import check_visibility_rule
         from .engine import matching
         from .models import SearchIndexInfo, SearchWord
@@ -28,3 +31,6 @@ class SearchConfig(AppConfig):
         # Derived from the columns: never restored from a backup, rebuilt instead.
         backups.register_derived(SearchWord)
         backups.register_derived(SearchIndexInfo)
+        # After the response has gone out, so no reader waits for it.
+        request_finished.connect(log.flush_when_due, dispatch_uid="search.log.flush")
+        atexit.register(log.flush_quietly)

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-from . import suggest
+from . import log, suggest
 from .engine import DATE, RELEVANCE, search
 from .forms import MAX_THEMES, SearchForm
 
@@ -71,7 +71,7 @@ def search_view(request):
         literal=params["letterlijk"],
     )
     if form.wants_json():
-        return JsonResponse(_search_json(request, results))
+        return log.mark(JsonResponse(_search_json(request, results)), results)
     if results.facets:
         _facet_links(params, results.facets)
     # What narrows or orders the results, for the page title: each view its own title.
@@ -95,7 +95,7 @@ def search_view(request):
         and _search_url(params, q=results.suggestion.text, letterlijk=None),
         "literal_url": results.corrected and _search_url(params, letterlijk=True),
     }
-    return render(request, "search/search.html", context)
+    return log.mark(render(request, "search/search.html", context), results)
 
 
 def suggestions_view(request):

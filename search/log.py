@@ -42,6 +42,7 @@ from ops import clients
 
 from .forms import ErrorText, SearchForm, TextField
 from .query import MAX_QUERY_LENGTH, clean, parse
+from .synonyms import query_key
 
 logger = logging.getLogger(__name__)
 
@@ -101,20 +102,6 @@ def normalised(text):
     return " ".join(word if word == "OR" else word.casefold() for word in words)[:MAX_QUERY_LENGTH]
 
 
-def stem_key(query):
-    """The stems of a parsed query, distinct and sorted, one string: the searches
-    Zoekinzicht groups together ("klanten centraal" and "centraal klant"). A prefix
-    keeps its star; the last word's own prefix (added while typing) is left out."""
-    parts = set()
-    for group in query.groups:
-        typed = {term.text for term in group if not term.prefix}
-        for term in group:
-            if term.kind != "exact" or (term.prefix and term.text in typed):
-                continue
-            parts.add(" ".join(term.stems) + ("*" if term.prefix else ""))
-    return " ".join(sorted(parts))[:200]
-
-
 @dataclass(frozen=True)
 class Search:
     query: str
@@ -166,7 +153,7 @@ def search_entry(params, results, page):
         return None
     return Search(
         query=query,
-        stem_key=stem_key(parse(query)) or query[:200],
+        stem_key=query_key(parse(query)) or query[:200],
         results=results,
         page=page,
         filters=_filters(params),

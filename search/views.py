@@ -151,4 +151,15 @@ def _search_json(request, results):
         },
         "suggestion": results.suggestion
         and {"text": results.suggestion.text, "count": results.suggestion.count},
+        "also_searched": results.also_searched,
+        "recommended": [
+            {
+                "title": column.title,
+                "url": request.build_absolute_uri(column.get_absolute_url()),
+                "author": column.author.name,
+                "date": column.published_at.isoformat(),
+                "lead": column.lead,
+            }
+            for column in results.recommended
+        ],
     }

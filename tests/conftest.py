@@ -79,8 +79,9 @@ def _no_view_counts_carried_over():
 @pytest.fixture(autouse=True)
 def _no_remembered_suggestions():
     """Each process keeps the search suggestions' names, synonyms and recommendations
-    while the page cache's content generation stays; content made in a test's transaction never moves it (its
-    on_commit never runs), so every test starts without them."""
+    while the page cache's content generation stays; content made in a test's
+    transaction never moves it (its on_commit never runs), so every test starts
+    without them."""
     from search import curated, suggest
 
     suggest.forget()

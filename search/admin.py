@@ -125,6 +125,16 @@ class RecommendationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("columns__column")
 
+    def save_formset(self, request, form, formset, change):
+        """Number the columns 1, 2, 3 in the order asked for (the form's order breaks
+        ties), so "volgorde" may be left as it is."""
+        super().save_formset(request, form, formset, change)
+        pinned = sorted(form.instance.columns.all(), key=lambda item: (item.position, item.pk))
+        for position, item in enumerate(pinned, start=1):
+            if item.position != position:
+                item.position = position
+                item.save(update_fields=["position"])
+
     @admin.display(description="aanbevolen columns")
     def column_titles(self, recommendation):
         return format_html_join(

@@ -285,6 +285,15 @@ def _write(searches, opens):
     return waiting
 
 
+def purge(*, older_than_days):
+    """Delete the searches logged before the last `older_than_days` days; how many."""
+    from .models import SearchLog
+
+    since = timezone.now() - timedelta(days=older_than_days)
+    deleted, _ = SearchLog.objects.filter(searched_at__lt=since).delete()
+    return deleted
+
+
 def logs(request, response):
     """Whether this answer is a reader's search to log."""
     if request.method != "GET" or response.status_code != 200:

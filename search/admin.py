@@ -102,6 +102,10 @@ class RecommendedColumnInline(admin.TabularInline):
     autocomplete_fields = ["column"]
     fields = ["column", "position"]
 
+    def get_formset(self, request, obj=None, **kwargs):
+        """A fourth column is refused with a message, not saved."""
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
+
 
 class RecommendationForm(forms.ModelForm):
     class Meta:

@@ -120,3 +120,41 @@ def test_recommendations_add_at_most_one_query(client, picks):
     without = count("vergaderen")
     pin("vergaderen", *picks)
     assert count("vergaderen") == without + 1
+
+
+def inline(*column_ids, total=3):
+    data = {
+        "columns-TOTAL_FORMS": str(total),
+        "columns-INITIAL_FORMS": "0",
+        "columns-MIN_NUM_FORMS": "0",
+        "columns-MAX_NUM_FORMS": "3",
+    }
+    for index, pk in enumerate(column_ids):
+        data[f"columns-{index}-column"] = str(pk)
+        data[f"columns-{index}-position"] = "1"
+    return data
+
+
+def test_editors_pin_up_to_three_columns_numbered_in_order(editor_client, picks):
+    add = reverse("admin:search_recommendation_add")
+    form = editor_client.get(add, {"query": "zwembadrooster"}).context["adminform"].form
+    assert form.initial["query"] == "zwembadrooster"
+    ids = [picks[2].pk, picks[0].pk, picks[1].pk]
+    response = editor_client.post(
+        add, {"query": "  zwembad  rooster ", "until": "", **inline(*ids)}
+    )
+    assert response.status_code == 302
+    recommendation = Recommendation.objects.get()
+    assert recommendation.query == "zwembad rooster"
+    assert [(c.column_id, c.position) for c in recommendation.columns.all()] == [
+        (picks[2].pk, 1),
+        (picks[0].pk, 2),
+        (picks[1].pk, 3),
+    ]
+    fourth = factories.ColumnFactory()
+    too_many = editor_client.post(
+        add, {"query": "vergaderen", "until": "", **inline(*ids, fourth.pk, total=4)}
+    )
+    assert too_many.status_code == 200
+    assert "Verstuur maximaal 3 formulieren" in too_many.content.decode()
+    assert Recommendation.objects.count() == 1

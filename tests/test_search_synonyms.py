@@ -168,3 +168,18 @@ def test_synonyms_cost_no_query_once_read(client, columns):
     SynonymSet.objects.create(words="klantfocus, klantgericht")
     curated.forget()
     assert count("klantgericht") == without
+
+
+ADD = reverse("admin:search_synonymset_add")
+
+
+def test_editors_add_a_set_from_a_prefilled_form_with_dutch_messages(editor_client, db):
+    form = editor_client.get(ADD, {"words": "klantfocus"}).context["adminform"].form
+    assert form.initial["words"] == "klantfocus"
+    alone = editor_client.post(ADD, {"words": "klantfocus", "also_find": ""})
+    assert "Geef minstens twee woorden die elkaar vinden" in alone.content.decode()
+    empty = editor_client.post(ADD, {"words": "klantfocus, ?!", "also_find": ""})
+    assert "Woorden: “?!” bevat geen letters of cijfers." in empty.content.decode()
+    response = editor_client.post(ADD, {"words": " KC ", "also_find": "klant centraal , "})
+    assert response.status_code == 302
+    assert str(SynonymSet.objects.get()) == "KC → klant centraal"

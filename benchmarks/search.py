@@ -452,14 +452,17 @@ def print_table(rows):
         )
         print()
         print(
-            "| columns | database | plain p50 | plain p95 | insight p50 | insight p95 | added p95 |"
+            "| columns | database | plain p50 | plain p95 | insight p50 | insight p95"
+            " | added p95 | plain CPU p95 | insight CPU p95 | added CPU p95 |"
         )
-        print("|---:|---|---:|---:|---:|---:|---:|")
+        print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for size, database, r in rows:
             print(
                 f"| {size:,} | {database} | {r['plain_p50']:.1f} ms | {r['plain_p95']:.1f} ms "
                 f"| {r['insight_p50']:.1f} ms | {r['insight_p95']:.1f} ms "
-                f"| {r['insight_p95'] - r['plain_p95']:+.1f} ms |"
+                f"| {r['insight_p95'] - r['plain_p95']:+.1f} ms "
+                f"| {r['plain_cpu_p95']:.1f} ms | {r['insight_cpu_p95']:.1f} ms "
+                f"| {r['insight_cpu_p95'] - r['plain_cpu_p95']:+.1f} ms |"
             )
         print()
     names = list(rows[0][2]["phases_ms"])

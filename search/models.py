@@ -117,8 +117,8 @@ class SynonymSet(models.Model):
 
     class Meta:
         ordering = ["words"]
-        verbose_name = "synoniemen"
-        verbose_name_plural = "synoniemen"
+        verbose_name = "groep synoniemen"
+        verbose_name_plural = "groepen synoniemen"
 
     def __str__(self):
         if self.also_find:

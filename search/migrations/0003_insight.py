@@ -35,8 +35,8 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='gewijzigd')),
             ],
             options={
-                'verbose_name': 'synoniemen',
-                'verbose_name_plural': 'synoniemen',
+                'verbose_name': 'groep synoniemen',
+                'verbose_name_plural': 'groepen synoniemen',
                 'ordering': ['words'],
             },
         ),

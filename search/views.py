@@ -94,6 +94,8 @@ def search_view(request):
         "suggestion_url": results.suggestion
         and _search_url(params, q=results.suggestion.text, letterlijk=None),
         "literal_url": results.corrected and _search_url(params, letterlijk=True),
+        # The result links' `ping` (search.log): an absolute URL, as HTML requires.
+        "opened_url": request.build_absolute_uri(reverse("search:opened")),
     }
     return log.mark(render(request, "search/search.html", context), results)
 

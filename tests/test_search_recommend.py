@@ -50,7 +50,8 @@ def test_pinned_columns_show_above_the_results_in_order(client, picks):
     assert "Aanbevolen" in section
     assert section.index("Aanrader 2") < section.index("Aanrader 0")
     assert "Klantfocus in de praktijk" not in section
-    assert 'ping="/zoeken/geopend/?q=klantfocus&amp;positie=0&amp;column=' in section
+    ping = 'ping="http://testserver/zoeken/geopend/?q=klantfocus&amp;positie=0&amp;column='
+    assert ping in section
     assert recommended(client, "klantfocus") == ["Aanrader 2", "Aanrader 0"]
 
 

@@ -70,6 +70,7 @@ def privacy(request):
             "retention_days": settings.REACTIONS_ADDRESS_RETENTION_DAYS,
             "close_after_days": settings.REACTIONS_CLOSE_AFTER_DAYS,
             "confirm_days": settings.SUBSCRIPTIONS_CONFIRM_DAYS,
+            "search_log_days": settings.SEARCH_LOG_DAYS,
             "contact_email": settings.DEFAULT_FROM_EMAIL,
         },
     )

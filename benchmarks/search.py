@@ -11,6 +11,15 @@ took in the benchmark's own process (all of it on SQLite, the client's part on
 PostgreSQL): on a loaded machine a steadier measure than the wall clock. Each
 combination runs in its own process.
 
+    .venv/bin/python benchmarks/search.py --insight [--sizes 10000] [--databases ...]
+
+adds to the same run the complete search with what the editors curate and the search
+log on (search.synonyms, search.recommend, search.log): SYNONYM_SETS synonym sets (the
+words of the query mix among them), recommended columns for some of its queries, and
+each search logged as the middleware logs it (an entry in memory, written in batches
+as after a response). Both are measured in the same process, alternating query by
+query, so the difference is what they add.
+
     .venv/bin/python benchmarks/search.py --as-you-type [--sizes 10000] [--databases ...]
 
 measures instead what the search boxes ask while a reader types:
@@ -48,6 +57,19 @@ QUERIES = {
     "compound": ["klant tevredenheid", "klantcentraal", "pin automaat"],
 }
 REPEAT, BASELINE_REPEAT = 15, 3  # --repeat changes the first
+# --insight: synonym sets that touch the query mix (two-way, one-way, phrases), and as
+# many more of made-up words, as a site with a few years of curation might have.
+CURATED_SETS = [
+    ("klant, klantgericht, klantfocus", ""),
+    ("medewerkers, personeel", ""),
+    ("evenwaardigheid, gelijkwaardigheid", ""),
+    ("KC", "klant centraal"),
+    ("klant centraal, klantgerichtheid", ""),
+    ("vriend, maatje", ""),
+    ("organisatie, bedrijf, onderneming", ""),
+]
+SYNONYM_SETS = 200
+RECOMMENDED = ["klant", "evenwaardigheid", "medewerkers organisatie", "klantcentraal"]
 # What a reader types in a search box, as the box asks it (lower case), by kind.
 AS_YOU_TYPE = {
     "begun": ["kl", "kla", "klan", "klant", "organ", "organisa", "mede", "medewerk"],
@@ -89,7 +111,30 @@ def _analyze():
         cursor.execute("PRAGMA optimize" if connection.vendor == "sqlite" else "VACUUM ANALYZE")
 
 
-def run_one(size, repeat):
+def _curate():
+    """The synonym sets and recommendations of --insight, and the log's settings."""
+    from articles.models import Column
+    from search import curated
+    from search.models import Recommendation, RecommendedColumn, SynonymSet
+
+    SynonymSet.objects.bulk_create(
+        [SynonymSet(words=words, also_find=also) for words, also in CURATED_SETS]
+        + [
+            SynonymSet(words=f"woord{n}a, woord{n}b, woord{n}c")
+            for n in range(SYNONYM_SETS - len(CURATED_SETS))
+        ]
+    )
+    newest = list(Column.objects.published().order_by("-published_at")[:3])
+    for text in RECOMMENDED:
+        recommendation = Recommendation.objects.create(query=text)
+        RecommendedColumn.objects.bulk_create(
+            RecommendedColumn(recommendation=recommendation, column=column, position=position)
+            for position, column in enumerate(newest, start=1)
+        )
+    curated.forget()
+
+
+def run_one(size, repeat, insight=False):
     """Inside a child process whose DATABASE_URL points at an empty database."""
     _setup_django()
     from django.db import reset_queries
@@ -97,7 +142,7 @@ def run_one(size, repeat):
 
     import search
     from articles.models import Column
-    from search import engine, fuzzy, index
+    from search import engine, fuzzy, index, log
 
     _fill(size)
     started = time.perf_counter()
@@ -109,6 +154,21 @@ def run_one(size, repeat):
     def complete(text):
         results = search.search(text)
         return results.total, [str(hit.snippet) for hit in results.hits]
+
+    def curated_search(text):
+        """The search as the page runs it with synonyms, recommendations and the log on."""
+        results = search.search(text)
+        params = {
+            "q": text,
+            "thema": [],
+            "auteur": "",
+            "jaar": None,
+            "letterlijk": False,
+            "sorteer": engine.RELEVANCE,
+        }
+        log.add(log.search_entry(params, results.total, results.page.number))
+        log.flush_when_due()
+        return results.total, [str(hit.snippet) for hit in results.hits], results.recommended
 
     def naive(text):
         queryset = Column.objects.published()
@@ -170,8 +230,28 @@ def run_one(size, repeat):
         started = time.perf_counter()
         fuzzy.Repair(search.parse(text)).widened()
         phases["correction look-up"].append(time.perf_counter() - started)
+    insight_times = {}
+    if insight:
+        _curate()
+        for text in all_texts:  # warm up: the synonyms and recommendations are read once
+            curated_search(text)
+        measured = {"plain": ([], []), "insight": ([], [])}  # (wall, CPU) ms
+        for _ in range(repeat):
+            for text in all_texts:
+                for name, function in (("plain", complete), ("insight", curated_search)):
+                    started, cpu = time.perf_counter(), time.process_time()
+                    function(text)
+                    measured[name][0].append((time.perf_counter() - started) * 1000)
+                    measured[name][1].append((time.process_time() - cpu) * 1000)
+        log.flush()
+        for name, (wall, cpu) in measured.items():
+            insight_times[f"{name}_p50"] = statistics.median(wall)
+            insight_times[f"{name}_p95"] = percentile(wall, 0.95)
+            insight_times[f"{name}_cpu_p50"] = statistics.median(cpu)
+            insight_times[f"{name}_cpu_p95"] = percentile(cpu, 0.95)
     reset_queries()
     return {
+        **insight_times,
         "build_s": build,
         "size_mb": size_bytes / 1e6 if size_bytes else None,
         "p50": statistics.median(engine_times),
@@ -273,11 +353,19 @@ def main():
     parser.add_argument(
         "--as-you-type", action="store_true", help="the suggestions of the search boxes"
     )
+    parser.add_argument(
+        "--insight",
+        action="store_true",
+        help="also measure with synonyms, recommendations and the search log on",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run = run_as_you_type if args.as_you_type else run_one
-        print(json.dumps(run(args.child, args.repeat)))
+        if args.as_you_type:
+            result = run_as_you_type(args.child, args.repeat)
+        else:
+            result = run_one(args.child, args.repeat, insight=args.insight)
+        print(json.dumps(result))
         return
     rows = []
     for size in args.sizes:
@@ -291,6 +379,7 @@ def main():
                     "DJANGO_LOG_LEVEL": "WARNING",
                 }
                 mode = ["--as-you-type"] if args.as_you_type else []
+                mode += ["--insight"] if args.insight else []
                 output = subprocess.run(
                     [
                         sys.executable,
@@ -356,6 +445,26 @@ def print_table(rows):
         cells = " | ".join(f"{r['per_kind_p95'][kind]:.1f} ms" for kind in kinds)
         print(f"| {size:,} | {database} | {cells} |")
     print()
+    if "insight_p95" in rows[0][2]:
+        print(
+            "With synonyms, recommendations and the search log on (the same queries,"
+            " alternating with the plain search):"
+        )
+        print()
+        print(
+            "| columns | database | plain p50 | plain p95 | insight p50 | insight p95"
+            " | added p95 | plain CPU p95 | insight CPU p95 | added CPU p95 |"
+        )
+        print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for size, database, r in rows:
+            print(
+                f"| {size:,} | {database} | {r['plain_p50']:.1f} ms | {r['plain_p95']:.1f} ms "
+                f"| {r['insight_p50']:.1f} ms | {r['insight_p95']:.1f} ms "
+                f"| {r['insight_p95'] - r['plain_p95']:+.1f} ms "
+                f"| {r['plain_cpu_p95']:.1f} ms | {r['insight_cpu_p95']:.1f} ms "
+                f"| {r['insight_cpu_p95'] - r['plain_cpu_p95']:+.1f} ms |"
+            )
+        print()
     names = list(rows[0][2]["phases_ms"])
     print(
         "Where the time goes (median ms per phase, common-word queries; the correction"

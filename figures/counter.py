@@ -16,7 +16,6 @@ a prefetch, bots by their user agent, and the return to the page after answering
 
 import functools
 import logging
-import re
 import threading
 import time
 from collections import Counter
@@ -28,16 +27,12 @@ from django.db.models import F
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
+from ops import clients
+
 logger = logging.getLogger(__name__)
 
 MAX_PENDING = 50_000
 
-BOT = re.compile(
-    r"bot\b|bot/|crawl|spider|slurp|facebookexternalhit|embedly|preview|headless|"
-    r"python-|curl/|wget/|httpclient|scrapy|lighthouse|monitor|feed|^$",
-    re.IGNORECASE,
-)
-PREFETCH_HEADERS = ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
 
 _lock = threading.Lock()
 _pending = Counter()  # (slug, day, from_search) -> views
@@ -76,10 +71,7 @@ def counts(request, response):
         return False
     if "nuttig" in request.GET:
         return False
-    meta = request.META
-    if any("prefetch" in meta.get(header, "").lower() for header in PREFETCH_HEADERS):
-        return False
-    if BOT.search(meta.get("HTTP_USER_AGENT", "")):
+    if clients.is_bot_or_prefetch(request):
         return False
     user = getattr(request, "user", None)  # absent on a page-cache hit: anonymous
     return not (user is not None and user.is_staff)

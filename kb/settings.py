@@ -111,8 +111,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Above the page cache, so that views of cached column pages are counted too.
+    # Above the page cache, so that views of cached column pages are counted too,
+    # and searches answered from it are logged.
     "figures.counter.ViewCountMiddleware",
+    "search.log.SearchLogMiddleware",
     # Old WordPress addresses (?p=123, /2012/01/07/titel/) answer 301 to the column.
     "transfer.middleware.LegacyAddressMiddleware",
     # A page from the cache skips the middleware below: it is rendered already (with
@@ -323,6 +325,12 @@ FEEDBACK_PER_HOUR = env_int("DJANGO_FEEDBACK_PER_HOUR", 30)
 # this often, or after this many views (figures/counter.py); a crash loses at most that.
 FIGURES_FLUSH_SECONDS = env_int("DJANGO_FIGURES_FLUSH_SECONDS", 10)
 FIGURES_FLUSH_VIEWS = env_int("DJANGO_FIGURES_FLUSH_VIEWS", 500)
+# The search log (search/log.py): kept this many days (`purge_search_log`); written
+# from each worker's memory this often, or after this many entries, so a search shows
+# in Zoekinzicht within a minute; a crash loses at most that.
+SEARCH_LOG_DAYS = env_int("DJANGO_SEARCH_LOG_DAYS", 90)
+SEARCH_LOG_FLUSH_SECONDS = env_int("DJANGO_SEARCH_LOG_FLUSH_SECONDS", 30)
+SEARCH_LOG_FLUSH_ENTRIES = env_int("DJANGO_SEARCH_LOG_FLUSH_ENTRIES", 200)
 # How many columns "Meest gelezen" lists on the home page and theme pages.
 MOST_READ_COUNT = 5
 # A form sent back faster than this many seconds after it was shown is a robot's.

@@ -7,10 +7,29 @@ shares (the database or Redis), never in one process's memory.
 
 import hashlib
 import ipaddress
+import re
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+
+# Clients that are no reader: crawlers, link previews, scripts, monitors, feed readers,
+# headless browsers, and an empty user agent.
+BOT = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|facebookexternalhit|embedly|preview|headless|"
+    r"python-|curl/|wget/|httpclient|scrapy|lighthouse|monitor|feed|^$",
+    re.IGNORECASE,
+)
+PREFETCH_HEADERS = ("HTTP_SEC_PURPOSE", "HTTP_PURPOSE", "HTTP_X_PURPOSE", "HTTP_X_MOZ")
+
+
+def is_bot_or_prefetch(request):
+    """Whether `request` comes from a bot (by its user agent) or announces a prefetch:
+    not a reader's own visit, so not counted (figures) nor logged (search)."""
+    meta = request.META
+    if any("prefetch" in meta.get(header, "").lower() for header in PREFETCH_HEADERS):
+        return True
+    return bool(BOT.search(meta.get("HTTP_USER_AGENT", "")))
 
 
 def client_address(request):

@@ -8,15 +8,24 @@ class SearchConfig(AppConfig):
     verbose_name = "Zoeken"
 
     def ready(self):
+        import atexit
+
         from django.core import checks
+        from django.core.signals import request_finished
 
         from articles import extensions
-        from ops import backups
+        from ops import backups, pagecache
 
-        from . import signals  # noqa: F401  (keeps the search index current)
+        from . import curated, log, signals  # noqa: F401  (signals keeps the search index current)
         from .checks import check_visibility_rule
         from .engine import matching
-        from .models import SearchIndexInfo, SearchWord
+        from .models import (
+            Recommendation,
+            RecommendedColumn,
+            SearchIndexInfo,
+            SearchWord,
+            SynonymSet,
+        )
         from .query import parse
 
         def admin_search(queryset, text):
@@ -28,3 +37,11 @@ class SearchConfig(AppConfig):
         # Derived from the columns: never restored from a backup, rebuilt instead.
         backups.register_derived(SearchWord)
         backups.register_derived(SearchIndexInfo)
+        # Synonyms and recommendations change search pages at once (search.curated),
+        # and a recommendation that ends takes its cached pages with it.
+        for model in (SynonymSet, Recommendation, RecommendedColumn):
+            pagecache.invalidate_on_change(model)
+        pagecache.register_expiry(curated.next_change)
+        # After the response has gone out, so no reader waits for it.
+        request_finished.connect(log.flush_when_due, dispatch_uid="search.log.flush")
+        atexit.register(log.flush_quietly)

@@ -14,13 +14,13 @@ from django.utils.html import format_html, format_html_join
 
 from articles.models import Author, Column, Theme, ThemedColumn
 
-from . import rows
+from . import curated, recommend, rows, synonyms
 from .dutch import WORD, words
 from .fuzzy import Repair
 from .highlight import highlight, matcher, phrase_in, snippet
 from .index import backend, plain_text
 from .models import SearchWord
-from .query import COMPOUND, EXACT, Term, parse
+from .query import COMPOUND, EXACT, FUZZY, SYNONYM, Term, parse
 
 RELEVANCE, DATE = "relevantie", "datum"
 # The score of a column: for each group of search terms, these points for each field
@@ -34,6 +34,9 @@ TEXT_WEIGHT = 6
 # one matched by a compound (joined or split words), which ranks above a typo's
 # correction, whatever the fields.
 TIERS = {EXACT: 200, COMPOUND: 100}
+# In a group with synonyms (search.synonyms): a match of its own terms outranks one of
+# its synonyms only, whatever the other points (10 groups of at most 222 each).
+SYNONYM_TIER = 10_000
 
 
 def matching(queryset, query):
@@ -79,6 +82,8 @@ class Results:
     facets: dict = field(default_factory=dict)
     suggestion: Suggestion | None = None
     corrected: str = ""  # the corrected query the results are for, when corrected
+    also_searched: list = field(default_factory=list)  # the synonyms added ("Ook gezocht op")
+    recommended: list = field(default_factory=list)  # the editors' columns ("Aanbevolen")
 
 
 def _filtered(queryset, *, themes, author, year):
@@ -109,8 +114,10 @@ def search(
     A query that finds nothing is corrected (search.fuzzy) unless `literal`: the
     results are then those of the corrected query, and `Results.corrected` says so.
     Without results either way, "Bedoelde je" may suggest a correction."""
-    query = _prefix_words(parse(text))
-    results = Results(query=query)
+    curation = curated.current()
+    typed, also_searched = synonyms.expand(parse(text), curation.synonyms)
+    query = _prefix_words(typed)
+    results = Results(query=query, also_searched=also_searched)
     if not query:
         results.message = _empty_message(query)
         return results
@@ -143,6 +150,8 @@ def search(
     results.page = paginator.page(page)
     results.page.object_list = _columns(ids)
     results.hits = _hits(results.page.object_list, query, found, themes)
+    if page == 1:
+        results.recommended = recommend.recommended(typed, curation.pins)
     if not results.total:
         results.message = "Geen columns gevonden."
         if not results.suggestion:
@@ -376,7 +385,10 @@ def _score(query, order):
             params.extend([*meta_params, *text_params])
         elif phrases:
             add(backend().in_text(phrases), TEXT_WEIGHT)
-        if any(term.kind != EXACT for term in group):
+        own = [term for term in group if term.kind != SYNONYM]
+        if own and len(own) < len(group):
+            add(backend().in_document(own), SYNONYM_TIER)
+        if any(term.kind in (COMPOUND, FUZZY) for term in group):
             for kind, weight in TIERS.items():
                 terms = [term for term in group if term.kind == kind]
                 if terms:

@@ -23,6 +23,8 @@ MIN_PREFIX_LENGTH = 2
 # How a term came to be searched: typed (and stemmed), or added by search.fuzzy as a
 # compound (joined or split words) or a typo's correction. Ranked in that order.
 EXACT, COMPOUND, FUZZY = "exact", "compound", "fuzzy"
+# Added by search.synonyms from the editors' synonym sets; ranked below what was typed.
+SYNONYM = "synonym"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-from . import suggest
+from . import log, suggest
 from .engine import DATE, RELEVANCE, search
 from .forms import MAX_THEMES, SearchForm
 
@@ -71,7 +71,7 @@ def search_view(request):
         literal=params["letterlijk"],
     )
     if form.wants_json():
-        return JsonResponse(_search_json(request, results))
+        return log.mark(JsonResponse(_search_json(request, results)), results)
     if results.facets:
         _facet_links(params, results.facets)
     # What narrows or orders the results, for the page title: each view its own title.
@@ -94,8 +94,10 @@ def search_view(request):
         "suggestion_url": results.suggestion
         and _search_url(params, q=results.suggestion.text, letterlijk=None),
         "literal_url": results.corrected and _search_url(params, letterlijk=True),
+        # The result links' `ping` (search.log): an absolute URL, as HTML requires.
+        "opened_url": request.build_absolute_uri(reverse("search:opened")),
     }
-    return render(request, "search/search.html", context)
+    return log.mark(render(request, "search/search.html", context), results)
 
 
 def suggestions_view(request):
@@ -151,4 +153,15 @@ def _search_json(request, results):
         },
         "suggestion": results.suggestion
         and {"text": results.suggestion.text, "count": results.suggestion.count},
+        "also_searched": results.also_searched,
+        "recommended": [
+            {
+                "title": column.title,
+                "url": request.build_absolute_uri(column.get_absolute_url()),
+                "author": column.author.name,
+                "date": column.published_at.isoformat(),
+                "lead": column.lead,
+            }
+            for column in results.recommended
+        ],
     }

@@ -78,12 +78,24 @@ def _no_view_counts_carried_over():
 
 @pytest.fixture(autouse=True)
 def _no_remembered_suggestions():
-    """Each process keeps the search suggestions' names while the page cache's content
-    generation stays; content made in a test's transaction never moves it (its
-    on_commit never runs), so every test starts without them."""
-    from search import suggest
+    """Each process keeps the search suggestions' names, synonyms and recommendations
+    while the page cache's content generation stays; content made in a test's
+    transaction never moves it (its on_commit never runs), so every test starts
+    without them."""
+    from search import curated, suggest
 
     suggest.forget()
+    curated.forget()
+
+
+@pytest.fixture(autouse=True)
+def _no_searches_logged_across_tests():
+    """Searches logged in one test are never written during another."""
+    from search import log
+
+    log.discard()
+    yield
+    log.discard()
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group, Permission
 def restore_redactie_group():
     """The Redactie group as the data migrations make it: curating columns, authors
     and themes (0002), moderating reactions (0003), keeping the image library, and
-    reading the answers to "Was dit nuttig?" and the reading figures."""
+    reading the answers to "Was dit nuttig?", the reading figures and Zoekinzicht, and
+    keeping synonyms and recommended columns."""
     codenames = []
     for name, models in [
         ("articles.migrations.0002_redactie_group", "MODELS"),
@@ -27,8 +28,12 @@ def restore_redactie_group():
     permissions = Permission.objects.filter(
         content_type__app_label__in=["articles", "reactions", "images"], codename__in=codenames
     )
-    for app in ["feedback", "figures"]:
-        migration = importlib.import_module(f"{app}.migrations.0002_redactie_group")
+    for app, name in [
+        ("feedback", "0002_redactie_group"),
+        ("figures", "0002_redactie_group"),
+        ("search", "0004_redactie_group"),
+    ]:
+        migration = importlib.import_module(f"{app}.migrations.{name}")
         permissions |= Permission.objects.filter(
             content_type__app_label=app, codename__in=migration.PERMISSIONS
         )

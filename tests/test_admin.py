@@ -21,9 +21,12 @@ def test_redactie_group_may_curate_columns_authors_and_themes_only(db):
             assert f"{action}_{model}" in codenames
     assert not {c for c in codenames if c.endswith(("_user", "_group", "_permission"))}
     labels = set(group.permissions.values_list("content_type__app_label", flat=True))
-    assert labels == {"articles", "reactions", "images", "feedback", "figures"}
+    assert labels == {"articles", "reactions", "images", "feedback", "figures", "search"}
     assert {"view_vote", "delete_vote", "view_columnfeedback", "view_dailyviews"} <= codenames
+    assert {"view_searchlog", "add_synonymset", "add_recommendation"} <= codenames
     assert not {"add_vote", "change_vote", "change_dailyviews"} & codenames
+    assert not {"add_searchlog", "change_searchlog", "delete_searchlog"} & codenames
+    assert not {"add_searchword", "change_searchword"} & codenames
 
 
 def test_editor_sees_the_column_changelist_in_dutch(editor_client, seed):

@@ -349,6 +349,7 @@ def test_the_page_runs_the_same_queries_whatever_the_number_of_results(
         return len(queries)
 
     column_factory(body="Een vroedvrouw helpt.", slug="een")
+    count("vroedvrow")  # the first search reads the synonyms and recommendations
     one = count("vroedvrow")
     for number in range(12):
         column_factory(body="Een vroedvrouw helpt.", slug=f"meer-{number}")

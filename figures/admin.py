@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
+from ops import reports
+
 from . import views
 from .models import DailyViews
 
@@ -14,7 +16,7 @@ class ColumnsInFiguresAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        days = views.period_from(request)
+        days = reports.period_from(request)
         kind = request.GET.get("csv")
         if kind in ("dagen", "columns"):
             return views.csv_response(days, kind)

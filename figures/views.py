@@ -1,23 +1,21 @@
 """Reading figures as readers and editors see them."""
 
-import csv
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse
 from django.utils import timezone
 
 from articles.models import Column
 from feedback.models import Vote, score
+from ops import reports
 from reactions.models import Reaction
 
 from .models import DailyViews
 
 MOST_READ_DAYS = 30
-PERIODS = (7, 30, 90)
 
 
 def most_read(*, days=MOST_READ_DAYS, limit=5, theme=None):
@@ -121,14 +119,6 @@ def chart(days):
     }
 
 
-def period_from(request):
-    try:
-        days = int(request.GET.get("dagen", 30))
-    except ValueError:
-        days = 30
-    return days if days in PERIODS else 30
-
-
 def report_context(days):
     per_day = views_per_day(days)
     totals = {
@@ -137,7 +127,7 @@ def report_context(days):
     }
     return {
         "days": days,
-        "periods": PERIODS,
+        "periods": reports.PERIODS,
         "per_day": per_day,
         "chart": chart(per_day),
         "totals": totals,
@@ -150,13 +140,7 @@ def report_context(days):
 
 def csv_response(days, kind):
     """Views per day, or the top columns, as a CSV file for a spreadsheet."""
-    today = timezone.localdate().isoformat()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="columns-in-cijfers-{kind}-{days}-dagen-{today}.csv"'
-    )
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(response)
+    response, writer = reports.csv_download(f"columns-in-cijfers-{kind}", days)
     if kind == "dagen":
         writer.writerow(["dag", "weergaven", "via zoeken"])
         for day in views_per_day(days):

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 
+from ops import reports
+
 from . import insight, log
 from .dutch import analyse
 from .models import Recommendation, RecommendedColumn, SearchLog, SynonymSet
@@ -24,7 +26,7 @@ class InsightAdmin(admin.ModelAdmin):
         # This worker's own unwritten searches first; other workers write theirs
         # within SEARCH_LOG_FLUSH_SECONDS.
         log.flush_quietly()
-        days = insight.period_from(request)
+        days = reports.period_from(request)
         kind = request.GET.get("csv")
         if kind in insight.CSV_KINDS:
             return insight.csv_response(days, kind)

@@ -4,27 +4,19 @@ Every figure is one grouped query on the search log (`SearchLog`) of the period,
 the page runs the same queries however much was searched.
 """
 
-import csv
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.db.models import Avg, Count, Max, Q
 from django.db.models.functions import TruncDate
-from django.http import HttpResponse
 from django.utils import timezone
+
+from ops import reports
 
 from .models import SearchLog
 
-PERIODS = (7, 30, 90)
-DEFAULT_PERIOD = 30
 LIMIT = 25
 CSV_KINDS = ("dagen", "zoekopdrachten", "zonder-resultaat", "niet-geopend", "columns")
-
-
-def period_from(request):
-    """The period asked for in `?dagen=`, one of PERIODS (30 days otherwise)."""
-    text = request.GET.get("dagen", "")
-    return int(text) if text.isdigit() and int(text) in PERIODS else DEFAULT_PERIOD
 
 
 def _since(days):
@@ -170,7 +162,7 @@ def report_context(days):
     per_day = searches_per_day(days)
     return {
         "days": days,
-        "periods": PERIODS,
+        "periods": reports.PERIODS,
         "per_day": per_day,
         "chart": chart(per_day),
         "totals": totals(per_day),
@@ -187,13 +179,7 @@ def _local(moment):
 
 def csv_response(days, kind):
     """One of the tables (CSV_KINDS) as a CSV file for a spreadsheet."""
-    today = timezone.localdate().isoformat()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="zoekinzicht-{kind}-{days}-dagen-{today}.csv"'
-    )
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(response)
+    response, writer = reports.csv_download(f"zoekinzicht-{kind}", days)
     if kind == "dagen":
         writer.writerow(["dag", "zoekopdrachten", "zonder resultaat"])
         for day in searches_per_day(days):

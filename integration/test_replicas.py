@@ -27,7 +27,9 @@ def replicated(redis_url):
     try:
         env = site_env(
             primary.url,
-            DJANGO_REDIS_URL=redis_url,
+            # A Redis database of its own: its page-cache generation is not the
+            # other app servers'.
+            DJANGO_REDIS_URL=redis_url.rsplit("/", 1)[0] + "/1",
             DJANGO_PAGE_CACHE_SECONDS="0",
             # A reader reacts under a seed column at once (they are years old).
             DJANGO_REACTIONS_CLOSE_AFTER_DAYS="0",

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from ops.admin import NothingToEdit
+
 from .models import ColumnFeedback, Vote, score, vote_counts
 
 
@@ -34,7 +36,7 @@ class VoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(ColumnFeedback)
-class ColumnFeedbackAdmin(admin.ModelAdmin):
+class ColumnFeedbackAdmin(NothingToEdit, admin.ModelAdmin):
     """Per column: how many readers found it useful, and a link to their reasons."""
 
     list_display = ["title", "yes", "no", "score", "reasons"]
@@ -71,12 +73,3 @@ class ColumnFeedbackAdmin(admin.ModelAdmin):
             column.useful_no,
             "" if column.useful_no == 1 else "en",
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

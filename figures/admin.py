@@ -3,13 +3,14 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
 from ops import reports
+from ops.admin import NothingToEdit
 
 from . import views
 from .models import DailyViews
 
 
 @admin.register(DailyViews)
-class ColumnsInFiguresAdmin(admin.ModelAdmin):
+class ColumnsInFiguresAdmin(NothingToEdit, admin.ModelAdmin):
     """ "Columns in cijfers": a report, not a list of rows to edit. Seen by whoever may
     view the figures (the Redactie group)."""
 
@@ -27,12 +28,3 @@ class ColumnsInFiguresAdmin(admin.ModelAdmin):
             **views.report_context(days),
         }
         return TemplateResponse(request, "admin/figures/report.html", context)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

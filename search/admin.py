@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 
 from ops import reports
+from ops.admin import NothingToEdit
 
 from . import insight, log
 from .dutch import analyse
@@ -16,7 +17,7 @@ from .synonyms import split
 
 
 @admin.register(SearchLog)
-class InsightAdmin(admin.ModelAdmin):
+class InsightAdmin(NothingToEdit, admin.ModelAdmin):
     """Zoekinzicht: a report, not a list of rows to edit. Seen by whoever may view the
     search log (the Redactie group)."""
 
@@ -41,15 +42,6 @@ class InsightAdmin(admin.ModelAdmin):
             **insight.report_context(days),
         }
         return TemplateResponse(request, "admin/search/insight.html", context)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _analysed(text, label):

@@ -21,6 +21,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from ops.admin import NothingToEdit
+
 from .importer import Importer
 from .models import LegacyAddress, PendingImport
 from .report import KINDS
@@ -60,21 +62,12 @@ def dry_run(data):
 
 
 @admin.register(PendingImport)
-class WordPressImportAdmin(admin.ModelAdmin):
+class WordPressImportAdmin(NothingToEdit, admin.ModelAdmin):
     def has_module_permission(self, request):
         return request.user.has_perm(PERMISSION)
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(PERMISSION)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         confirm = self.admin_site.admin_view(self.confirm_view)

@@ -20,6 +20,7 @@ planned for publication), see ``register_expiry``.
 """
 
 import collections
+import contextvars
 import functools
 import hashlib
 import logging
@@ -169,11 +170,17 @@ def _started(generation):
     return generation
 
 
+# The generation a page being rendered for the page cache will be stored under: read
+# once per request, by the middleware.
+_rendering = contextvars.ContextVar("pagecache_rendering", default=None)
+
+
 def content_generation():
     """The current generation: it moves whenever a change to public content commits,
     on every app server. What a process keeps of public content in memory (search
-    suggestions, say) is current while this is the same."""
-    return _started(_generation())
+    suggestions, say) is current while this is the same. While a page is rendered for
+    the page cache, the generation it will be stored under, read once."""
+    return _rendering.get() or _started(_generation())
 
 
 def bump_generation():
@@ -295,7 +302,11 @@ class PageCacheMiddleware:
             if local is None:
                 entry = _recent.put(key, entry)
             return self._serve(request, entry)
-        response = self.get_response(request)
+        token = _rendering.set(generation)
+        try:
+            response = self.get_response(request)
+        finally:
+            _rendering.reset(token)
         if cache_works and response.get("Content-Type", "").startswith(STORED_TYPES):
             self._store(request, response, key, generation)
         return self._fill(request, response)

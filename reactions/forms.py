@@ -1,13 +1,9 @@
 """The reader's reaction form, with its signed, time-limited form token."""
 
-import secrets
-import time
-
 from django import forms
 from django.conf import settings
-from django.core import signing
 
-from ops import holes
+from ops import formguard, holes
 
 from .models import Reaction
 
@@ -31,10 +27,8 @@ def make_form_token(request, column_id):
     """A signed token (JSON, not pickle) naming the column and when the form was shown.
 
     A per-request value: it is issued afresh for every reader, also on a column page
-    served from the page cache ({% per_request "reaction_form_token" column.pk %}).
-    A random nonce keeps two readers served in the same millisecond apart."""
-    payload = {"column": column_id, "issued": round(time.time(), 3), "nonce": secrets.token_hex(4)}
-    return signing.dumps(payload, salt=TOKEN_SALT)
+    served from the page cache ({% per_request "reaction_form_token" column.pk %})."""
+    return formguard.issue_token(salt=TOKEN_SALT, column=column_id)
 
 
 class PlainTextField(forms.CharField):
@@ -84,13 +78,8 @@ class ReactionForm(forms.Form):
     notify_replies = forms.BooleanField(
         label="Mail me bij een antwoord op mijn reactie", required=False
     )
-    # The trap: hidden from people by the stylesheet, filled in by robots.
-    homepage = forms.CharField(
-        label="Laat dit veld leeg",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    token = forms.CharField(required=False, widget=forms.HiddenInput)
+    homepage = formguard.honeypot_field()
+    token = formguard.token_field()
 
     def __init__(self, *args, column, **kwargs):
         kwargs.setdefault("auto_id", "veld-%s")
@@ -123,23 +112,22 @@ class ReactionForm(forms.Form):
         the text kept); a filled honeypot or a form sent back too fast is a robot's."""
         cleaned = super().clean()
         try:
-            payload = signing.loads(
+            token = formguard.read_token(
                 self.data.get("token", ""),
                 salt=TOKEN_SALT,
                 max_age=settings.REACTIONS_FORM_MAX_AGE,
             )
-            column_pk, issued = int(payload["column"]), float(payload["issued"])
-            if time.time() - issued > settings.REACTIONS_FORM_MAX_AGE:
-                raise signing.SignatureExpired("The form was issued too long ago.")
-        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            column_pk = int(token["column"])
+        except (formguard.InvalidToken, KeyError, TypeError, ValueError):
             # Expired, tampered with or missing: a fresh form, the text kept.
             raise forms.ValidationError(EXPIRED_MESSAGE, code="expired") from None
         if column_pk != self.column.pk:
             raise forms.ValidationError(WRONG_COLUMN_MESSAGE, code="wrong_column")
-        if cleaned.get("homepage"):
-            self.robot = "honeypot filled"
-        elif time.time() - issued < settings.REACTIONS_MIN_FORM_SECONDS:
-            self.robot = "sent too fast"
+        self.robot = formguard.robot_reason(
+            honeypot=cleaned.get("homepage"),
+            issued=token["issued"],
+            min_seconds=settings.REACTIONS_MIN_FORM_SECONDS,
+        )
         if self.robot:
             raise forms.ValidationError(ROBOT_MESSAGE, code="robot")
         return cleaned

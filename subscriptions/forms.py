@@ -1,14 +1,10 @@
 """The reader's form to follow a theme, an author or all new columns."""
 
-import secrets
-import time
-
 from django import forms
 from django.conf import settings
-from django.core import signing
 
 from articles.models import Author, Column, Theme
-from ops import holes
+from ops import formguard, holes
 
 from .models import Subscription
 
@@ -23,8 +19,7 @@ ROBOT_MESSAGE = (
 @holes.register("subscribe_form_token")
 def make_form_token(request):
     """When the form was shown, signed; a per-request value, also on cached pages."""
-    payload = {"issued": round(time.time(), 3), "nonce": secrets.token_hex(4)}
-    return signing.dumps(payload, salt=TOKEN_SALT)
+    return formguard.issue_token(salt=TOKEN_SALT)
 
 
 def public_themes():
@@ -68,12 +63,8 @@ class SubscribeForm(forms.Form):
             "invalid_choice": "Kies dagelijks of wekelijks.",
         },
     )
-    homepage = forms.CharField(
-        label="Laat dit veld leeg",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    token = forms.CharField(required=False, widget=forms.HiddenInput)
+    homepage = formguard.honeypot_field()
+    token = formguard.token_field()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "volg-%s")
@@ -97,20 +88,22 @@ class SubscribeForm(forms.Form):
         raise forms.ValidationError("Dit thema of deze auteur bestaat niet (meer). Kies opnieuw.")
 
     def clean(self):
+        """The form token must not be expired (else the form again); a filled honeypot
+        or a form sent back too fast is a robot's."""
         cleaned = super().clean()
         try:
-            payload = signing.loads(
+            token = formguard.read_token(
                 self.data.get("token", ""),
                 salt=TOKEN_SALT,
                 max_age=settings.SUBSCRIPTIONS_FORM_MAX_AGE,
             )
-            issued = float(payload["issued"])
-        except (signing.BadSignature, KeyError, TypeError, ValueError):
+        except formguard.InvalidToken:
             raise forms.ValidationError(EXPIRED_MESSAGE, code="expired") from None
-        if cleaned.get("homepage"):
-            self.robot = "honeypot filled"
-        elif time.time() - issued < settings.SUBSCRIPTIONS_MIN_FORM_SECONDS:
-            self.robot = "sent too fast"
+        self.robot = formguard.robot_reason(
+            honeypot=cleaned.get("homepage"),
+            issued=token["issued"],
+            min_seconds=settings.SUBSCRIPTIONS_MIN_FORM_SECONDS,
+        )
         if self.robot:
             raise forms.ValidationError(ROBOT_MESSAGE, code="robot")
         return cleaned

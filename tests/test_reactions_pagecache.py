@@ -102,7 +102,7 @@ def test_readers_served_in_the_same_millisecond_get_different_form_tokens(
     client, column, monkeypatch
 ):
     client.get(column.get_absolute_url())
-    monkeypatch.setattr("reactions.forms.time.time", lambda: 1795459153.125)
+    monkeypatch.setattr("ops.formguard.time.time", lambda: 1795459153.125)
     tokens = [read_form(Client(), column)[1] for _ in range(2)]
 
     assert tokens[0] != tokens[1]

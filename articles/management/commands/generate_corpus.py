@@ -247,7 +247,7 @@ class Command(BaseCommand):
             return
         rng = random.Random(seed)
         authors = self.authors(rng)
-        themes = list(Theme.objects.all()) + self.extra_themes()
+        themes = list(Theme.objects.exclude(slug__startswith=PREFIX)) + self.extra_themes()
         text = PROFILES[profile](vocabulary, themes)
         start = Column.objects.filter(slug__startswith=PREFIX).count()
         created = 0

@@ -26,6 +26,13 @@ measures instead what the search boxes ask while a reader types:
 /zoeken/suggesties/?q=... through the whole middleware stack, without the page cache
 (each answer computed) and from it (hits), after a timed build of the suggestion
 catalogue; queries typed letter by letter, with typos, names and several words.
+
+    .venv/bin/python benchmarks/search.py --profile realistic [...]
+
+runs any of these on the realistic corpus of `generate_corpus --profile realistic`
+(short and long columns, a few words in nearly every column, a long tail of rare words)
+instead of the default uniform one; every table says which corpus a row is from.
+
 PostgreSQL uses the database `kb_search_bench` (or $KB_BENCH_PG_DB) on 127.0.0.1,
 dropped and recreated.
 """
@@ -92,15 +99,16 @@ def _setup_django():
     django.setup()
 
 
-def _fill(size):
-    """The empty database migrated, with the seed and generated columns up to `size`."""
+def _fill(size, profile):
+    """The empty database migrated, with the seed and generated columns up to `size`
+    (generate_corpus --profile `profile`)."""
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)  # the page cache (DEBUG off)
     call_command("load_seed", verbosity=0)
     with open(os.devnull, "w") as quiet:
-        call_command("generate_corpus", size - 5, stdout=quiet)
+        call_command("generate_corpus", size - 5, profile=profile, stdout=quiet)
 
 
 def _analyze():
@@ -140,7 +148,7 @@ def _curate():
     curated.forget()
 
 
-def run_one(size, repeat, insight=False):
+def run_one(size, repeat, profile, insight=False):
     """Inside a child process whose DATABASE_URL points at an empty database."""
     _setup_django()
     from django.db import reset_queries
@@ -150,7 +158,7 @@ def run_one(size, repeat, insight=False):
     from articles.models import Column
     from search import engine, fuzzy, index, log
 
-    _fill(size)
+    _fill(size, profile)
     started = time.perf_counter()
     search.rebuild()
     build = time.perf_counter() - started
@@ -272,7 +280,7 @@ def run_one(size, repeat, insight=False):
     }
 
 
-def run_as_you_type(size, repeat):
+def run_as_you_type(size, repeat, profile):
     """Inside a child process whose DATABASE_URL points at an empty database."""
     _setup_django()
     from django.core.cache import cache
@@ -283,7 +291,7 @@ def run_as_you_type(size, repeat):
 
     from search import suggest
 
-    _fill(size)
+    _fill(size, profile)
     _analyze()
     url = reverse("search:suggestions")
     client = Client()
@@ -364,13 +372,19 @@ def main():
         action="store_true",
         help="also measure with synonyms, recommendations and the search log on",
     )
+    parser.add_argument(
+        "--profile",
+        choices=["uniform", "realistic"],
+        default="uniform",
+        help="the corpus: generate_corpus --profile (default uniform)",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         if args.as_you_type:
-            result = run_as_you_type(args.child, args.repeat)
+            result = run_as_you_type(args.child, args.repeat, args.profile)
         else:
-            result = run_one(args.child, args.repeat, insight=args.insight)
+            result = run_one(args.child, args.repeat, args.profile, insight=args.insight)
         print(json.dumps(result))
         return
     rows = []
@@ -394,6 +408,8 @@ def main():
                         str(size),
                         "--repeat",
                         str(args.repeat),
+                        "--profile",
+                        args.profile,
                         *mode,
                     ],
                     env=env,
@@ -402,86 +418,87 @@ def main():
                     text=True,
                 ).stdout
             result = json.loads(output.strip().splitlines()[-1])
-            rows.append((size, database, result))
+            rows.append((size, args.profile, database, result))
             print(f"done: {size} on {database}", file=sys.stderr)
     (print_as_you_type_table if args.as_you_type else print_table)(rows)
 
 
 def print_as_you_type_table(rows):
     print(
-        "| columns | database | catalogue build | names / words | queries a request "
+        "| columns | corpus | database | catalogue build | names / words | queries a request "
         "| suggestions p50 | suggestions p95 | page cache hit p50 | hit p95 | load avg |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for size, database, r in rows:
+    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size, corpus, database, r in rows:
         print(
-            f"| {size:,} | {database} | {r['build_s'] * 1000:.0f} ms "
+            f"| {size:,} | {corpus} | {database} | {r['build_s'] * 1000:.0f} ms "
             f"| {r['entries']:,} / {r['vocabulary']:,} | {r['queries']} "
             f"| {r['p50']:.1f} ms | {r['p95']:.1f} ms "
             f"| {r['hit_p50']:.1f} ms | {r['hit_p95']:.1f} ms | {r['load']:.1f} |"
         )
     print()
     kinds = list(AS_YOU_TYPE)
-    print("| columns | database | " + " | ".join(f"p95 {kind}" for kind in kinds) + " |")
-    print("|---:|---|" + "---:|" * len(kinds))
-    for size, database, r in rows:
+    print("| columns | corpus | database | " + " | ".join(f"p95 {kind}" for kind in kinds) + " |")
+    print("|---:|---|---|" + "---:|" * len(kinds))
+    for size, corpus, database, r in rows:
         cells = " | ".join(f"{r['per_kind_p95'][kind]:.1f} ms" for kind in kinds)
-        print(f"| {size:,} | {database} | {cells} |")
+        print(f"| {size:,} | {corpus} | {database} | {cells} |")
 
 
 def print_table(rows):
     print(
-        "| columns | database | index build | index size | search p50 | search p95 "
+        "| columns | corpus | database | index build | index size | search p50 | search p95 "
         "| CPU p50 | CPU p95 | icontains p50 | icontains p95 | load avg |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for size, database, r in rows:
+    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size, corpus, database, r in rows:
         size_text = f"{r['size_mb']:.1f} MB" if r["size_mb"] else "n/a"
         print(
-            f"| {size:,} | {database} | {r['build_s']:.1f} s | {size_text} "
+            f"| {size:,} | {corpus} | {database} | {r['build_s']:.1f} s | {size_text} "
             f"| {r['p50']:.1f} ms | {r['p95']:.1f} ms "
             f"| {r['cpu_p50']:.1f} ms | {r['cpu_p95']:.1f} ms "
             f"| {r['naive_p50']:.1f} ms | {r['naive_p95']:.1f} ms | {r['load']:.1f} |"
         )
     print()
     kinds = list(QUERIES)
-    print("| columns | database | " + " | ".join(f"p95 {kind}" for kind in kinds) + " |")
-    print("|---:|---|" + "---:|" * len(kinds))
-    for size, database, r in rows:
+    print("| columns | corpus | database | " + " | ".join(f"p95 {kind}" for kind in kinds) + " |")
+    print("|---:|---|---|" + "---:|" * len(kinds))
+    for size, corpus, database, r in rows:
         cells = " | ".join(f"{r['per_kind_p95'][kind]:.1f} ms" for kind in kinds)
-        print(f"| {size:,} | {database} | {cells} |")
+        print(f"| {size:,} | {corpus} | {database} | {cells} |")
     print()
-    if "insight_p95" in rows[0][2]:
+    if "insight_p95" in rows[0][3]:
         print(
             "With synonyms, recommendations and the search log on (the same queries,"
             " alternating with the plain search):"
         )
         print()
         print(
-            "| columns | database | plain p50 | plain p95 | insight p50 | insight p95"
+            "| columns | corpus | database | plain p50 | plain p95 | insight p50 | insight p95"
             " | added p95 | plain CPU p95 | insight CPU p95 | added CPU p95 |"
         )
-        print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for size, database, r in rows:
+        print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for size, corpus, database, r in rows:
             print(
-                f"| {size:,} | {database} | {r['plain_p50']:.1f} ms | {r['plain_p95']:.1f} ms "
+                f"| {size:,} | {corpus} | {database} "
+                f"| {r['plain_p50']:.1f} ms | {r['plain_p95']:.1f} ms "
                 f"| {r['insight_p50']:.1f} ms | {r['insight_p95']:.1f} ms "
                 f"| {r['insight_p95'] - r['plain_p95']:+.1f} ms "
                 f"| {r['plain_cpu_p95']:.1f} ms | {r['insight_cpu_p95']:.1f} ms "
                 f"| {r['insight_cpu_p95'] - r['plain_cpu_p95']:+.1f} ms |"
             )
         print()
-    names = list(rows[0][2]["phases_ms"])
+    names = list(rows[0][3]["phases_ms"])
     print(
         "Where the time goes (median ms per phase, common-word queries; the correction"
         " look-up over the fuzzy and compound queries):"
     )
     print()
-    print("| columns | database | " + " | ".join(names) + " |")
-    print("|---:|---|" + "---:|" * len(names))
-    for size, database, r in rows:
+    print("| columns | corpus | database | " + " | ".join(names) + " |")
+    print("|---:|---|---|" + "---:|" * len(names))
+    for size, corpus, database, r in rows:
         cells = " | ".join(f"{r['phases_ms'][name]:.1f}" for name in names)
-        print(f"| {size:,} | {database} | {cells} |")
+        print(f"| {size:,} | {corpus} | {database} | {cells} |")
 
 
 if __name__ == "__main__":

@@ -108,7 +108,7 @@ def _fill(size, profile):
     call_command("createcachetable", verbosity=0)  # the page cache (DEBUG off)
     call_command("load_seed", verbosity=0)
     with open(os.devnull, "w") as quiet:
-        call_command("generate_corpus", size - 5, profile=profile, stdout=quiet)
+        call_command("generate_corpus", size - 5, profile=profile, no_index=True, stdout=quiet)
 
 
 def _analyze():

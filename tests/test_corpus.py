@@ -6,6 +6,7 @@ from collections import Counter
 
 from django.core.management import call_command
 
+import search
 from articles.markdown import count_words, render_markdown
 from articles.models import Author, Column
 
@@ -19,6 +20,7 @@ UNIFORM_FINGERPRINT = "df1c536e2c5b95a480c8990758783257e54a69db09851f1e394d1fcbc
 def generate(count, **options):
     """The columns `generate_corpus count` adds (to those there are)."""
     before = Column.objects.filter(slug__startswith="corpus-").count()
+    options.setdefault("no_index", True)  # these tests read the columns, not the index
     call_command("generate_corpus", count, stdout=io.StringIO(), **options)
     return list(
         Column.objects.filter(slug__startswith="corpus-")
@@ -61,6 +63,9 @@ def test_generate_corpus_adds_published_columns_from_the_seed_vocabulary(seed):
         assert column.themes.exists()
         assert column.body_html == render_markdown(column.body)
         assert column.word_count == count_words(column.body) > 0
+    # ...and the search index: a search finds them without a rebuild.
+    newest = generated.order_by("-published_at").first()
+    assert newest in [hit.column for hit in search.search(f'"{newest.title}"').hits]
 
     call_command("generate_corpus", 5, "--clear", verbosity=0)
     assert Column.objects.filter(slug__startswith="corpus-").count() == 5

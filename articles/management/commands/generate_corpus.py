@@ -26,6 +26,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 
 from articles.models import Author, Column, Theme, ThemedColumn
+from articles.signals import columns_loaded
 
 PREFIX = "corpus-"
 FIRST_NAMES = [
@@ -237,8 +238,13 @@ class Command(BaseCommand):
             default="uniform",
             help="uniform: all columns alike (default); realistic: see the module's docstring",
         )
+        parser.add_argument(
+            "--no-index",
+            action="store_true",
+            help="leave derived data such as the search index to the caller (who rebuilds it)",
+        )
 
-    def handle(self, *args, count, seed, clear, batch_size, profile, **options):
+    def handle(self, *args, count, seed, clear, batch_size, profile, no_index, **options):
         if clear:
             self.clear()
         vocabulary = seed_vocabulary()
@@ -257,6 +263,10 @@ class Command(BaseCommand):
             created += size
             self.stdout.write(f"{created}/{count} columns", ending="\r")
             self.stdout.flush()
+        if not no_index:
+            # Written in bulk, without their post_save signals: the search index and
+            # other derived data catch up in one go.
+            columns_loaded.send(sender=self.__class__)
         self.stdout.write(self.style.SUCCESS(f"Generated {count} columns."))
 
     def clear(self):

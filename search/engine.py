@@ -172,7 +172,7 @@ def _prefix_words(query):
     typed = [term for term in query.terms if term.prefix and term.text.endswith("*")]
     if not typed:
         return query
-    begun = reduce(or_, [Q(word__startswith=words(term.text)[0]) for term in typed])
+    begun = reduce(or_, [_begins_with(words(term.text)[0]) for term in typed])
     found = (
         SearchWord.objects.filter(begun, frequency__gt=0)
         .order_by("-frequency", "word")
@@ -189,6 +189,21 @@ def _prefix_words(query):
                         added.setdefault(stem, Term(stems=(stem,), text=word))
         groups.append((*group, *list(added.values())[:MAX_PREFIX_STEMS]))
     return replace(query, groups=groups)
+
+
+# The letters of analysed words, in the order of every collation.
+_LETTERS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _begins_with(start):
+    """The vocabulary words that begin with `start` (analysed: digits and a to z), as a
+    range of the primary key: SQLite cannot use an index for `startswith` (its LIKE
+    ignores case), and with a large vocabulary it would read every row."""
+    condition = Q(word__startswith=start, word__gte=start)
+    stem = start.rstrip("z")
+    if stem and stem[-1] in _LETTERS:
+        condition &= Q(word__lt=stem[:-1] + _LETTERS[_LETTERS.index(stem[-1]) + 1])
+    return condition
 
 
 def _columns(ids):

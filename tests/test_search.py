@@ -94,6 +94,37 @@ def test_a_prefix_finds_the_words_whose_stem_is_spelt_otherwise(client, column_f
     assert "Een lerende <mark>organisatie</mark>" in html
 
 
+@pytest.mark.parametrize("start", ["klant", "orz", "zz", "b9", "x"])
+def test_the_words_that_begin_with_a_prefix_are_a_range_of_the_vocabulary(db, start):
+    from search.engine import _begins_with
+    from search.models import SearchWord
+
+    vocabulary = [
+        "klant",
+        "klanten",
+        "klanu",
+        "klans",
+        "orz",
+        "orzo",
+        "os",
+        "orzz",
+        "zz",
+        "zzz",
+        "z",
+        "b9",
+        "b99",
+        "ba",
+        "b8z",
+        "x",
+        "xy",
+        "w",
+        "y",
+    ]
+    SearchWord.objects.bulk_create(SearchWord(word=word, stem=word) for word in vocabulary)
+    found = SearchWord.objects.filter(_begins_with(start)).values_list("word", flat=True)
+    assert sorted(found) == sorted(word for word in vocabulary if word.startswith(start))
+
+
 def test_snippet_shows_the_matching_passage_of_a_long_text(client, column_factory):
     body = (
         "Een gewone zin over het werk. " * 60

@@ -32,8 +32,10 @@ from .query import COMPOUND, EXACT, FUZZY, Query, Term
 # split: longer "words" are pasted junk, not typos.
 MAX_CORRECTED_WORDS = 3
 MAX_WORD_LENGTH = 30
-# Vocabulary rows read as typo candidates per search, most frequent first.
-MAX_WINDOW = 5000
+# Vocabulary rows read as typo candidates per search, most frequent first. Reading
+# them is most of a correction's cost: with a vocabulary of 260,000 words (10,000 long
+# columns) 5,000 rows took 9-10 ms on SQLite, 2,000 4-5 ms (docs/search.md).
+MAX_WINDOW = 2000
 # Close words ranked by weighted distance, and added to the query, per corrected word.
 MAX_RANKED = 10
 MAX_ALTERNATIVES = 4

@@ -238,7 +238,8 @@ def _hits(columns, query, found, themes):
                 if any(matches(word) for word in WORD.findall(name))
             ]
         else:
-            names = _phrase_names(query, candidates, [column.title, column.lead, body])
+            texts = [column.title, column.lead, body]
+            names = _phrase_names(query, candidates, texts, matches)
         if names:
             text = format_html("{} {}", _names_note(names, matches, query), text)
         hits.append(
@@ -252,16 +253,16 @@ def _hits(columns, query, found, themes):
     return hits
 
 
-def _phrase_names(query, candidates, texts):
+def _phrase_names(query, candidates, texts, matches):
     """The names (("thema" or "auteur", name) pairs of `candidates`) through which
     alone a phrase of `query` matches: it is in none of `texts`."""
     phrases = [term for term in query.terms if term.is_phrase]
     names = []
     for term in phrases:
-        if any(phrase_in(text, term.stems) for text in texts):
+        if any(phrase_in(text, term.stems, matches) for text in texts):
             continue
         for kind, name in candidates:
-            if phrase_in(name, term.stems) and (kind, name) not in names:
+            if phrase_in(name, term.stems, matches) and (kind, name) not in names:
                 names.append((kind, name))
     return names
 

@@ -5,7 +5,6 @@ escaped; the result is safe to show.
 """
 
 from bisect import bisect_left
-from collections import deque
 from itertools import islice
 
 from django.utils.html import escape
@@ -29,23 +28,45 @@ def matcher(query):
             return decided[word]
         except KeyError:
             found = word_stems(word)
-            hit = any(stem in stems or (prefixes and stem.startswith(prefixes)) for stem in found)
+            hit = not stems.isdisjoint(found) or (
+                prefixes and any(stem.startswith(prefixes) for stem in found)
+            )
             decided[word] = found if hit else None
             return decided[word]
 
     return matches
 
 
-def phrase_in(text, stems):
-    """Whether the stems `stems` follow each other in `text` (as a phrase matches);
-    reads `text` up to the first occurrence."""
-    window = deque(maxlen=len(stems))
-    last = stems[-1]
-    for word in WORD.findall(text):
-        for found in word_stems(word):
-            window.append(found)
-            if found == last and tuple(window) == stems:
+def _scan(text, matches):
+    """The words of `text`, what `matches` gives for each, and the positions of those
+    that match. Kept with the matcher (one search): a snippet and the phrase check
+    read the same texts."""
+    if not hasattr(matches, "scanned"):
+        matches.scanned = {}
+    if text not in matches.scanned:
+        words = WORD.findall(text)
+        hits = [matches(word) for word in words]
+        positions = [i for i, hit in enumerate(hits) if hit is not None]
+        matches.scanned[text] = (words, hits, positions)
+    return matches.scanned[text]
+
+
+def phrase_in(text, stems, matches):
+    """Whether the stems `stems` (of a phrase of the query that `matches` was made
+    for) follow each other in `text` (as a phrase matches). A word that matches no
+    term of the query holds none of the phrase's stems: only runs of neighbouring
+    matching words are read."""
+    _, hits, positions = _scan(text, matches)
+    size, last = len(stems), stems[-1]
+    run, previous = [], None
+    for position in positions:
+        if position != previous:
+            run = []
+        for found in hits[position]:
+            run.append(found)
+            if found == last and tuple(run[-size:]) == stems:
                 return True
+        previous = position + 1
     return False
 
 
@@ -72,9 +93,7 @@ def snippet(text, query, size=SNIPPET_WORDS, fallback="", matches=None):
     words, escaped, matches marked, with an ellipsis where it was cut. Without a
     match in `text` (say, only the title matched), the `fallback` text is used."""
     matches = matches or matcher(query)
-    words = WORD.findall(text)
-    hits = [matches(word) for word in words]  # the stems of each matching word
-    positions = [i for i, hit in enumerate(hits) if hit is not None]
+    words, hits, positions = _scan(text, matches)  # hits: the stems of each matching word
     if fallback and not positions:
         return snippet(fallback, query, size, matches=matches)
     if not words:

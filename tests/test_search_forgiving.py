@@ -391,3 +391,22 @@ def test_frequency_is_the_number_of_columns_holding_the_stem(seed):
     assert SearchWord.objects.get(word="klanten").frequency == 5
     assert SearchWord.objects.get(word="hermarij").kind == "naam"
     assert math.isclose(fuzzy.weighted_distance("hermarji", "hermarij"), 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("De klanten staan centraal.", False),
+        ("Hier staat de klant centraal.", True),
+        ("Klant, klant centraal!", True),  # a run of matching words, the phrase at its end
+        ("De klant, en centraal staat ze niet.", False),  # a word between them breaks it
+        ("Centraal staat de klant.", False),
+        ("", False),
+    ],
+)
+def test_a_phrase_is_found_only_as_its_words_follow_each_other(text, found):
+    from search.highlight import matcher, phrase_in
+
+    query = parse('"klant centraal" klanten')
+    stems = next(term.stems for term in query.terms if term.is_phrase)
+    assert phrase_in(text, stems, matcher(query)) is found

@@ -98,25 +98,11 @@ def top_columns(days, limit=20):
 
 
 def chart(days):
-    """Bars for an SVG chart of views per day, in a 0..100 by 0..40 box."""
-    width, height = 100, 40
-    peak = max((day.views for day in days), default=0) or 1
-    step = width / len(days)
-    return {
-        "peak": peak,
-        "width": width,
-        "height": height,
-        "bars": [
-            {
-                "x": round(index * step + step * 0.1, 3),
-                "width": round(step * 0.8, 3),
-                "y": round(height - day.views / peak * height, 3),
-                "height": round(day.views / peak * height, 3),
-                "day": day,
-            }
-            for index, day in enumerate(days)
-        ],
-    }
+    """Bars for an SVG chart of views per day (ops.reports.BarChart)."""
+    chart = reports.BarChart(len(days), max((day.views for day in days), default=0))
+    return chart.context(
+        [{**chart.bar(index, day.views), "day": day} for index, day in enumerate(days)]
+    )
 
 
 def report_context(days):

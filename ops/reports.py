@@ -1,5 +1,6 @@
 """What the admin's report pages share ("Columns in cijfers", Zoekinzicht): the
-periods a reader can pick and the tables as CSV downloads."""
+periods a reader can pick, the bar chart of a figure per day and the tables as CSV
+downloads."""
 
 import csv
 
@@ -24,3 +25,26 @@ def csv_download(name, days):
     response["Content-Disposition"] = f'attachment; filename="{name}-{days}-dagen-{today}.csv"'
     response.write("\ufeff")
     return response, csv.writer(response)
+
+
+class BarChart:
+    """The bars of an SVG chart with a slot per day, in a 0..100 by 0..40 box (the
+    templates scale it): each bar 80% of its slot wide, the tallest `peak` high."""
+
+    width, height = 100, 40
+
+    def __init__(self, slots, peak):
+        self.peak = peak or 1
+        self.step = self.width / slots
+
+    def bar(self, index, value):
+        """x, y, width and height of the bar for `value` in slot `index`."""
+        return {
+            "x": round(index * self.step + self.step * 0.1, 3),
+            "width": round(self.step * 0.8, 3),
+            "y": round(self.height - value / self.peak * self.height, 3),
+            "height": round(value / self.peak * self.height, 3),
+        }
+
+    def context(self, bars):
+        return {"peak": self.peak, "width": self.width, "height": self.height, "bars": bars}

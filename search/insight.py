@@ -59,29 +59,19 @@ def searches_per_day(days):
 
 
 def chart(per_day):
-    """Bars for an SVG chart of the searches per day, in a 0..100 by 0..40 box: each
-    day's searches, and in front of it the part that found nothing."""
-    width, height = 100, 40
-    peak = max((day.searches for day in per_day), default=0) or 1
-    step = width / len(per_day)
-
-    def bar(index, value):
-        return {
-            "x": round(index * step + step * 0.1, 3),
-            "width": round(step * 0.8, 3),
-            "y": round(height - value / peak * height, 3),
-            "height": round(value / peak * height, 3),
-        }
-
-    return {
-        "peak": peak,
-        "width": width,
-        "height": height,
-        "bars": [
-            {"day": day, "all": bar(index, day.searches), "none": bar(index, day.without_results)}
+    """Bars for an SVG chart of the searches per day (ops.reports.BarChart): each day's
+    searches, and in front of it the part that found nothing."""
+    chart = reports.BarChart(len(per_day), max((day.searches for day in per_day), default=0))
+    return chart.context(
+        [
+            {
+                "day": day,
+                "all": chart.bar(index, day.searches),
+                "none": chart.bar(index, day.without_results),
+            }
             for index, day in enumerate(per_day)
-        ],
-    }
+        ]
+    )
 
 
 def top_queries(days, limit=LIMIT):

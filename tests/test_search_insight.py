@@ -121,6 +121,11 @@ def test_searches_per_day_cover_every_day_of_the_period(editor_client, db):
     assert [(day.searches, day.without_results) for day in per_day][-3] == (4, 1)
     assert sum(day.searches for day in per_day) == 4
     assertContains(response, '<svg viewBox="0 0 100 40"', count=1)
+    # The day of the peak fills the chart; its part without results is a quarter of it.
+    peak = response.context["chart"]["bars"][-3]
+    assert (peak["all"]["y"], peak["all"]["height"]) == (0, 40)
+    assert (peak["none"]["y"], peak["none"]["height"]) == (30, 10)
+    assert peak["all"]["x"] == peak["none"]["x"] == round(4 * 100 / 7 + 100 / 70, 3)
     assertContains(response, "<caption>Zoekopdrachten per dag</caption>")
     assert editor_client.get(INSIGHT, {"dagen": "365"}).context["days"] == 30
 

@@ -47,22 +47,13 @@ class Day:
 
 def views_per_day(days):
     """Every day of the period, oldest first, with its views (0 for a quiet day)."""
-    today = timezone.localdate()
-    since = today - timedelta(days=days - 1)
     found = {
         row["day"]: row
-        for row in DailyViews.objects.filter(day__gte=since)
+        for row in DailyViews.objects.filter(day__gte=reports.first_day(days))
         .values("day")
         .annotate(views=Sum("views"), from_search=Sum("from_search"))
     }
-    return [
-        Day(
-            day,
-            found.get(day, {}).get("views", 0),
-            found.get(day, {}).get("from_search", 0),
-        )
-        for day in (since + timedelta(days=offset) for offset in range(days))
-    ]
+    return [Day(*row) for row in reports.each_day(days, found, ["views", "from_search"])]
 
 
 def _count(model_queryset):
@@ -76,7 +67,7 @@ def _count(model_queryset):
 def top_columns(days, limit=20):
     """The columns read most in the period, with views, views from search, the
     "Was dit nuttig?" answers (of the period) and approved reactions (all)."""
-    since = timezone.localdate() - timedelta(days=days - 1)
+    since = reports.first_day(days)
     votes = Vote.objects.filter(column=OuterRef("pk"), created_at__date__gte=since)
     columns = (
         Column.objects.filter(daily_views__day__gte=since)
@@ -118,9 +109,9 @@ def report_context(days):
         "chart": chart(per_day),
         "totals": totals,
         "top": top_columns(days),
-        "answers": Vote.objects.filter(
-            created_at__date__gte=timezone.localdate() - timedelta(days=days - 1)
-        ).aggregate(yes=Count("pk", filter=Q(useful=True)), no=Count("pk", filter=Q(useful=False))),
+        "answers": Vote.objects.filter(created_at__date__gte=reports.first_day(days)).aggregate(
+            yes=Count("pk", filter=Q(useful=True)), no=Count("pk", filter=Q(useful=False))
+        ),
     }
 
 

@@ -3,12 +3,28 @@ periods a reader can pick, the bar chart of a figure per day and the tables as C
 downloads."""
 
 import csv
+from datetime import timedelta
 
 from django.http import HttpResponse
 from django.utils import timezone
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
+
+
+def first_day(days):
+    """The first day of the period of `days` days that ends today (local time)."""
+    return timezone.localdate() - timedelta(days=days - 1)
+
+
+def each_day(days, found, fields):
+    """Every day of the period, oldest first, with the `fields` of its row in `found`
+    ({day: row}); 0 for a quiet day."""
+    first = first_day(days)
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        row = found.get(day, {})
+        yield day, *(row.get(name, 0) for name in fields)
 
 
 def period_from(request):

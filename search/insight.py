@@ -5,7 +5,7 @@ the page runs the same queries however much was searched.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from django.db.models import Avg, Count, Max, Q
 from django.db.models.functions import TruncDate
@@ -21,8 +21,7 @@ CSV_KINDS = ("dagen", "zoekopdrachten", "zonder-resultaat", "niet-geopend", "col
 
 def _since(days):
     """The start of the first day of the period (local time)."""
-    first = timezone.localdate() - timedelta(days=days - 1)
-    return timezone.make_aware(datetime.combine(first, time()))
+    return timezone.make_aware(datetime.combine(reports.first_day(days), time()))
 
 
 def _log(days):
@@ -47,15 +46,7 @@ def searches_per_day(days):
         .annotate(searches=Count("pk"), without_results=Count("pk", filter=Q(results=0)))
         .order_by()
     }
-    first = timezone.localdate() - timedelta(days=days - 1)
-    return [
-        Day(
-            day,
-            found.get(day, {}).get("searches", 0),
-            found.get(day, {}).get("without_results", 0),
-        )
-        for day in (first + timedelta(days=offset) for offset in range(days))
-    ]
+    return [Day(*row) for row in reports.each_day(days, found, ["searches", "without_results"])]
 
 
 def chart(per_day):

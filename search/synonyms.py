@@ -14,10 +14,10 @@ columns the words find stay found. Expansion takes one step: what a synonym find
 its turn is not added (no loops, however the sets overlap).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .dutch import analyse
-from .query import EXACT, SYNONYM, Query, Term
+from .query import EXACT, SYNONYM, Term
 
 # Terms added to one query at most: the statement stays small whatever the sets hold.
 MAX_ADDED = 12
@@ -96,13 +96,7 @@ def expand(query, table):
                         added.append(text)
     if not added:
         return query, []
-    expanded = Query(
-        text=query.text,
-        groups=[tuple(group) for group in groups],
-        excluded=query.excluded,
-        ignored_words=query.ignored_words,
-    )
-    return expanded, added
+    return replace(query, groups=[tuple(group) for group in groups]), added
 
 
 def query_key(query):

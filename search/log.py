@@ -264,7 +264,7 @@ def _write(searches, opens):
         for opened in opens:
             if opened.column_id not in existing:
                 continue
-            row = (
+            newest = (
                 SearchLog.objects.filter(
                     query=opened.query,
                     results__gt=0,
@@ -273,14 +273,12 @@ def _write(searches, opens):
                     searched_at__lte=opened.at,
                 )
                 .order_by("-searched_at", "-pk")
-                .values_list("pk", flat=True)
-                .first()
+                .values("pk")[:1]
             )
-            if row is not None:
-                SearchLog.objects.filter(pk=row).update(
-                    opened_rank=opened.rank, opened_column_id=opened.column_id
-                )
-            elif time.monotonic() - opened.since < OPEN_PATIENCE:
+            marked = SearchLog.objects.filter(pk__in=newest).update(
+                opened_rank=opened.rank, opened_column_id=opened.column_id
+            )
+            if not marked and time.monotonic() - opened.since < OPEN_PATIENCE:
                 waiting.append(opened)
     return waiting
 

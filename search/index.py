@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Greatest
 
-from . import postgres, rows, sqlite
+from . import bm25, postgres, rows, sqlite
 from .dutch import ANALYZER_VERSION, MAX_TOKENS, analyse, stem, words
 
 TAG = re.compile(r"<[^>]*>")
@@ -109,29 +109,50 @@ def index_columns(column_ids, apps=None):
     documents, vocabulary = _documents(columns, ThemedColumn)
     with connection.cursor() as cursor:
         before = backend().stems(cursor, column_ids)
-        backend().delete(cursor, column_ids)
-        rows.delete(cursor, column_ids)
+        old_rows, old_words = _delete(cursor, column_ids)
         _write(cursor, documents, columns)
     _add_words(SearchWord, vocabulary)
     change = _stems(documents)
     change.subtract(before)
     _count_stems(SearchWord, change)
+    words = sum(len(doc.body) for doc in documents)
+    _count_columns(apps, len(documents) - old_rows, words - old_words)
 
 
 def _write(cursor, documents, columns):
     backend().write(cursor, documents)
+    bm25.write(cursor, documents)
     rows.write(connection, cursor, zip(documents, columns, strict=True), backend())
+
+
+def _delete(cursor, column_ids):
+    """Remove the index rows of these columns; returns how many search rows there were
+    and their total body length."""
+    totals = rows.totals(cursor, column_ids)
+    backend().delete(cursor, column_ids)
+    bm25.delete(cursor, column_ids)
+    rows.delete(cursor, column_ids)
+    return totals
 
 
 def remove_columns(column_ids):
     column_ids = list(column_ids)
     with connection.cursor() as cursor:
         before = backend().stems(cursor, column_ids)
-        backend().delete(cursor, column_ids)
-        rows.delete(cursor, column_ids)
+        old_rows, old_words = _delete(cursor, column_ids)
     change = Counter()
     change.subtract(before)
     _count_stems(global_apps.get_model("search", "SearchWord"), change)
+    _count_columns(None, -old_rows, -old_words)
+
+
+def _count_columns(apps, columns, words):
+    """Add to the number of indexed columns and their total body length (search.bm25)."""
+    if columns or words:
+        (apps or global_apps).get_model("search", "SearchIndexInfo").objects.filter(pk=1).update(
+            columns=Greatest(F("columns") + columns, 0),
+            body_words=Greatest(F("body_words") + words, 0),
+        )
 
 
 def _word(SearchWord, word, kind, frequency=0):
@@ -198,9 +219,10 @@ def rebuild(progress=None, apps=None, batch_size=500):
     ids = list(Column.objects.order_by("pk").values_list("pk", flat=True))
     with connection.cursor() as cursor:
         backend().clear(cursor)
+        bm25.clear(cursor)
         rows.clear(cursor)
     SearchWord.objects.all().delete()
-    vocabulary, frequencies = {}, Counter()
+    vocabulary, frequencies, body_words = {}, Counter(), 0
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         columns = list(Column.objects.filter(pk__in=batch).values(*FIELDS))
@@ -211,6 +233,7 @@ def rebuild(progress=None, apps=None, batch_size=500):
             if vocabulary.get(word) != NAME:
                 vocabulary[word] = kind
         frequencies.update(_stems(documents))
+        body_words += sum(len(doc.body) for doc in documents)
         if progress:
             progress(start + len(batch), len(ids))
     SearchWord.objects.bulk_create(
@@ -220,7 +243,12 @@ def rebuild(progress=None, apps=None, batch_size=500):
         ],
         batch_size=2000,
     )
-    SearchIndexInfo.objects.update_or_create(pk=1, defaults={"analyzer_version": ANALYZER_VERSION})
+    info = {"analyzer_version": ANALYZER_VERSION, "columns": len(ids), "body_words": body_words}
+    # A migration's model of a time before the totals (search/0005) has fewer fields.
+    fields = {field.name for field in SearchIndexInfo._meta.get_fields()}
+    SearchIndexInfo.objects.update_or_create(
+        pk=1, defaults={name: value for name, value in info.items() if name in fields}
+    )
     return len(ids)
 
 
@@ -244,11 +272,13 @@ COVERING_INDEX = (
 
 def create_tables(cursor, vendor):
     (postgres if vendor == "postgresql" else sqlite).create(cursor)
+    bm25.create(cursor, vendor)
     cursor.execute(COVERING_INDEX)
 
 
 def drop_tables(cursor, vendor):
     (postgres if vendor == "postgresql" else sqlite).drop(cursor)
+    bm25.drop(cursor)
     cursor.execute("DROP INDEX IF EXISTS articles_column_search_cover")
 
 

@@ -43,10 +43,14 @@ class SearchWord(models.Model):
 
 
 class SearchIndexInfo(models.Model):
-    """One row: the analyzer version the index was built with."""
+    """One row: the analyzer version the index was built with, and the number of
+    indexed columns and their total body length in words (for search.bm25), kept
+    current with the index."""
 
     analyzer_version = models.PositiveIntegerField("versie van de analyse")
     built_at = models.DateTimeField("opgebouwd", auto_now=True)
+    columns = models.PositiveIntegerField("columns", default=0)
+    body_words = models.PositiveBigIntegerField("woorden in de tekst", default=0)
 
     class Meta:
         db_table = "articles_searchindexinfo"

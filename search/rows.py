@@ -6,7 +6,8 @@ these rows, ranking sorts them. Both databases share the columns:
 - author_id, status, published_at and the local `year`, for the filters and facets;
 - `themes`: the column's theme ids, ascending and space separated ("3 17"), so the
   theme facet groups the rows by their few distinct combinations instead of joining
-  every match with the theme links.
+  every match with the theme links;
+- `body_length`: the body's number of words as indexed, for ranking (search.bm25).
 Each backend adds what it needs to match (`backend().ROW_COLUMNS`): on PostgreSQL the
 tsvectors themselves; SQLite keeps them in its FTS5 table, keyed by the same id.
 
@@ -37,7 +38,7 @@ def create(cursor, vendor, extra_columns=""):
     cursor.execute(
         f"CREATE TABLE IF NOT EXISTS {TABLE} (column_id {key}, author_id bigint NOT NULL,"
         f" status varchar(20) NOT NULL, published_at {moment} NULL, year integer NULL,"
-        f" themes varchar(1000) NOT NULL{extra_columns})"
+        f" themes varchar(1000) NOT NULL, body_length integer NOT NULL{extra_columns})"
     )
 
 
@@ -55,7 +56,7 @@ def local_year(moment):
 def write(connection, cursor, rows, backend):
     """`rows`: (document, column values dict) pairs."""
     adapt = connection.ops.adapt_datetimefield_value
-    names = ["column_id", "author_id", "status", "published_at", "year", "themes"]
+    names = ["column_id", "author_id", "status", "published_at", "year", "themes", "body_length"]
     placeholders = ["%s"] * len(names)
     for name, placeholder in backend.ROW_COLUMNS:
         names.append(name)
@@ -70,11 +71,28 @@ def write(connection, cursor, rows, backend):
                 adapt(column["published_at"]),
                 local_year(column["published_at"]),
                 " ".join(str(pk) for pk in sorted(doc.theme_ids)),
+                len(doc.body),
                 *backend.row_values(doc),
             )
             for doc, column in rows
         ],
     )
+
+
+def totals(cursor, column_ids):
+    """How many of these columns have a row, and their total body length."""
+    column_ids = list(column_ids)
+    rows, words = 0, 0
+    for start in range(0, len(column_ids), 500):
+        chunk = column_ids[start : start + 500]
+        cursor.execute(
+            f"SELECT COUNT(*), COALESCE(SUM(body_length), 0) FROM {TABLE}"
+            f" WHERE column_id IN ({', '.join(['%s'] * len(chunk))})",
+            chunk,
+        )
+        found = cursor.fetchone()
+        rows, words = rows + found[0], words + found[1]
+    return rows, words
 
 
 def delete(cursor, column_ids):

@@ -291,32 +291,52 @@ class _Matches:
     PAGE, AUTHOR, YEAR, THEMES = range(4)
 
     def __init__(self, query, filters, order):
-        score_sql, score_params, joins, join_params = _score(query, order)
+        score_sql, score_params = _score(query, order)
         where, where_params = _where(query, **filters)
         self.matches = (
             "WITH m AS MATERIALIZED (SELECT r.column_id, r.author_id, r.year, r.themes,"
-            f" r.published_at, {score_sql} AS score FROM {rows.TABLE} r{joins} WHERE {where})"
+            f" r.published_at, r.body_length, {score_sql} AS score FROM {rows.TABLE} r"
+            f" WHERE {where})"
         )
-        self.params = [*score_params, *join_params, *where_params]
+        self.params = [*score_params, *where_params]
+        self.body = bm25.score(query.match_groups) if order == RELEVANCE else bm25.NONE
         self.total = 0
         self.authors = {}  # author id -> (slug, name, count)
         self.years, self.themes = Counter(), Counter()
         self.page_themes = {}  # column id -> theme ids, for the page's columns
 
+    def _page(self, offset, limit):
+        """The page's SQL and parameters: the score of the short fields (`m.score`)
+        plus the body's BM25, computed only for the rows that can reach the page:
+        those whose short fields score at least the page's last place minus the most
+        the body can add (`Body.most`). Exact, and for a word in most columns (whose
+        BM25 is near 0) it reads the statistics of the few rows at the top only."""
+        body = self.body
+        sql = (
+            f"SELECT {self.PAGE}, r.column_id, r.score + {body.sql}, r.themes, r.published_at,"
+            f" NULL FROM m r{body.joins}"
+        )
+        params = [*body.params, *body.join_params]
+        if body.joins:
+            sql += (
+                " WHERE r.score >= COALESCE((SELECT score FROM m ORDER BY score DESC"
+                f" LIMIT 1 OFFSET %s), 0) - {bm25.DOUBLE}"
+            )
+            params += [offset + limit - 1, body.most]
+        sql += " ORDER BY 3 DESC, r.published_at DESC, r.column_id DESC LIMIT %s OFFSET %s"
+        return sql, [*params, limit, offset]
+
     def read(self, *, offset, limit, page_only=False):
         """The ids of the page at `offset`; unless `page_only`, count and group too."""
-        page_sql = (
-            f"SELECT {self.PAGE}, column_id, score, themes, published_at, NULL FROM m"
-            " ORDER BY score DESC, published_at DESC, column_id DESC"
-        )
+        page_sql, page_params = self._page(offset, limit)
         sql = self.matches
         if page_only:
-            sql += f" {page_sql} LIMIT %s OFFSET %s"
+            sql += f" {page_sql}"
         else:
             # The page first: PostgreSQL types the NULLs of the other parts by it. Two
             # small groupings (authors, years) cost less than one of their pairs.
             sql += (
-                f" SELECT * FROM ({page_sql} LIMIT %s OFFSET %s) p"
+                f" SELECT * FROM ({page_sql}) p"
                 f" UNION ALL SELECT {self.AUTHOR}, a.id, g.n, a.slug, NULL, a.name FROM"
                 " (SELECT author_id, COUNT(*) AS n FROM m GROUP BY author_id) g"
                 f" JOIN {Author._meta.db_table} a ON a.id = g.author_id"
@@ -326,7 +346,7 @@ class _Matches:
                 " GROUP BY themes"
             )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*self.params, limit, offset])
+            cursor.execute(sql, [*self.params, *page_params])
             found = cursor.fetchall()
         page = []
         themes = defaultdict(int)  # by the id as text: thousands of combinations to add
@@ -371,13 +391,13 @@ def _where(query, *, themes, author, year):
 
 
 def _score(query, order):
-    """The relevance of the search row `r` for `query` as SQL, the same on both
-    databases: for each group of terms (a word, or words joined by OR), WEIGHTS points
-    for each short field that one of its terms occurs in, plus the BM25 of the body
-    (search.bm25). Returns the expression, its parameters, and the joins it needs
-    with theirs. Sorting by date needs no score."""
+    """The points of the search row `r` for `query` from its short fields, as SQL, the
+    same on both databases: for each group of terms (a word, or words joined by OR),
+    WEIGHTS points for each short field that one of its terms occurs in, and the
+    points of phrases and tiers. The body's BM25 is added for the page only
+    (`_Matches._page`). Sorting by date needs no score."""
     if order == DATE:
-        return "0", [], "", []
+        return "0", []
     parts, params = [], []
 
     def add(condition, weight):
@@ -412,10 +432,7 @@ def _score(query, order):
                 terms = [term for term in group if term.kind == kind]
                 if terms:
                     add(backend().in_document(terms), weight)
-    body_sql, body_params, joins, join_params = bm25.score(query.match_groups)
-    parts.append(body_sql)
-    params.extend(body_params)
-    return "(" + " + ".join(parts) + ")", params, joins, join_params
+    return "(" + " + ".join(parts) + ")", params
 
 
 def _empty_message(query):

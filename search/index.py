@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
@@ -109,39 +109,47 @@ def index_columns(column_ids, apps=None):
     documents, vocabulary = _documents(columns, ThemedColumn)
     with connection.cursor() as cursor:
         before = backend().stems(cursor, column_ids)
-        old_rows, old_words = _delete(cursor, column_ids)
+        old_rows, old_words = _delete(cursor, before)
         _write(cursor, documents, columns)
     _add_words(SearchWord, vocabulary)
     change = _stems(documents)
-    change.subtract(before)
+    change.subtract(_count(before))
     _count_stems(SearchWord, change)
     words = sum(len(doc.body) for doc in documents)
     _count_columns(apps, len(documents) - old_rows, words - old_words)
 
 
-def _write(cursor, documents, columns):
-    backend().write(cursor, documents)
-    bm25.write(cursor, documents)
-    rows.write(connection, cursor, zip(documents, columns, strict=True), backend())
+def _write(cursor, documents, columns, terms=bm25.TABLE):
+    """Write the index rows of `documents`; the term statistics into `terms`. In one
+    transaction: SQLite would otherwise commit each of the many rows on its own."""
+    with transaction.atomic():
+        backend().write(cursor, documents)
+        bm25.write(cursor, documents, terms)
+        rows.write(connection, cursor, zip(documents, columns, strict=True), backend())
 
 
-def _delete(cursor, column_ids):
-    """Remove the index rows of these columns; returns how many search rows there were
-    and their total body length."""
-    totals = rows.totals(cursor, column_ids)
-    backend().delete(cursor, column_ids)
-    bm25.delete(cursor, column_ids)
-    rows.delete(cursor, column_ids)
+def _delete(cursor, stems):
+    """Remove the index rows of the columns of `stems` ({column id: the stems its row
+    holds}); returns how many search rows there were and their total body length."""
+    totals = rows.totals(cursor, stems)
+    backend().delete(cursor, stems)
+    bm25.delete(cursor, stems)
+    rows.delete(cursor, stems)
     return totals
+
+
+def _count(stems):
+    """How many columns of `stems` ({column id: stems}) hold each stem."""
+    return Counter(stem for held in stems.values() for stem in held)
 
 
 def remove_columns(column_ids):
     column_ids = list(column_ids)
     with connection.cursor() as cursor:
         before = backend().stems(cursor, column_ids)
-        old_rows, old_words = _delete(cursor, column_ids)
+        old_rows, old_words = _delete(cursor, before)
     change = Counter()
-    change.subtract(before)
+    change.subtract(_count(before))
     _count_stems(global_apps.get_model("search", "SearchWord"), change)
     _count_columns(None, -old_rows, -old_words)
 
@@ -219,8 +227,8 @@ def rebuild(progress=None, apps=None, batch_size=500):
     ids = list(Column.objects.order_by("pk").values_list("pk", flat=True))
     with connection.cursor() as cursor:
         backend().clear(cursor)
-        bm25.clear(cursor)
         rows.clear(cursor)
+        loading = bm25.start_loading(cursor)
     SearchWord.objects.all().delete()
     vocabulary, frequencies, body_words = {}, Counter(), 0
     for start in range(0, len(ids), batch_size):
@@ -228,7 +236,7 @@ def rebuild(progress=None, apps=None, batch_size=500):
         columns = list(Column.objects.filter(pk__in=batch).values(*FIELDS))
         documents, words = _documents(columns, ThemedColumn)
         with connection.cursor() as cursor:
-            _write(cursor, documents, columns)
+            _write(cursor, documents, columns, terms=loading)
         for word, kind in words.items():
             if vocabulary.get(word) != NAME:
                 vocabulary[word] = kind
@@ -236,6 +244,8 @@ def rebuild(progress=None, apps=None, batch_size=500):
         body_words += sum(len(doc.body) for doc in documents)
         if progress:
             progress(start + len(batch), len(ids))
+    with connection.cursor() as cursor:
+        bm25.finish_loading(cursor)
     SearchWord.objects.bulk_create(
         [
             _word(SearchWord, word, kind, frequencies[stem(word)])

@@ -16,12 +16,11 @@ token), and a phrase matches through its pairs: exactly for two words, and for l
 phrases as a filter before the positional check (as Elasticsearch's `index_phrases`).
 """
 
-from collections import Counter
 from contextlib import contextmanager
 
 from django.db import connection, transaction
 
-from . import rows
+from . import bm25, rows
 
 TABLE = rows.TABLE
 VECTORS = ("document", "title", "lead", "meta")
@@ -171,15 +170,15 @@ def write(cursor, documents):
 
 
 def stems(cursor, column_ids):
-    """How many of these columns' rows hold each stem (for the vocabulary's
-    frequencies); the pairs are left out."""
+    """The stems each of these columns' rows holds ({column id: set of stems}); the
+    pairs are left out."""
     cursor.execute(
-        f"SELECT u.lexeme, COUNT(*) FROM {TABLE} r, unnest(r.document) u"
-        " WHERE r.column_id = ANY(%s) AND u.lexeme NOT LIKE '~%%' AND u.lexeme NOT LIKE '^%%'"
-        " GROUP BY u.lexeme",
+        f"SELECT r.column_id, ARRAY(SELECT u.lexeme FROM unnest(r.document) u"
+        " WHERE u.lexeme NOT LIKE '~%%' AND u.lexeme NOT LIKE '^%%') FROM"
+        f" {TABLE} r WHERE r.column_id = ANY(%s)",
         [list(column_ids)],
     )
-    return Counter(dict(cursor.fetchall()))
+    return {column_id: set(stems) for column_id, stems in cursor.fetchall()}
 
 
 def delete(cursor, column_ids):
@@ -191,6 +190,9 @@ def clear(cursor):
 
 
 def size(cursor):
-    """Bytes used by the index (the search rows with their tsvectors and GIN index)."""
-    cursor.execute("SELECT pg_total_relation_size(%s)", [TABLE])
+    """Bytes used by the index (the search rows with their tsvectors and GIN index,
+    and the term statistics)."""
+    cursor.execute(
+        "SELECT pg_total_relation_size(%s) + pg_total_relation_size(%s)", [TABLE, bm25.TABLE]
+    )
     return cursor.fetchone()[0]

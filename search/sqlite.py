@@ -5,10 +5,9 @@ The MATCH expressions are built only from analysed tokens (letters and digits), 
 in double quotes, so nothing a reader types can reach FTS5's own query syntax.
 """
 
-from collections import Counter
 from contextlib import nullcontext
 
-from . import rows
+from . import bm25, rows
 from .query import Query
 
 TABLE = "articles_search_fts"
@@ -119,18 +118,18 @@ def write(cursor, documents):
 
 
 def stems(cursor, column_ids):
-    """How many of these columns' rows hold each stem (for the vocabulary's frequencies)."""
-    found = Counter()
+    """The stems each of these columns' rows holds ({column id: set of stems})."""
+    found = {}
     column_ids = list(column_ids)
     for start in range(0, len(column_ids), 500):
         chunk = column_ids[start : start + 500]
         cursor.execute(
-            f"SELECT title, meta, lead, body FROM {TABLE} WHERE rowid IN"
+            f"SELECT rowid, title, meta, lead, body FROM {TABLE} WHERE rowid IN"
             f" ({', '.join(['%s'] * len(chunk))})",
             chunk,
         )
-        for fields in cursor.fetchall():
-            found.update({stem for text in fields for stem in text.split()})
+        for column_id, *fields in cursor.fetchall():
+            found[column_id] = {stem for text in fields for stem in text.split()}
     return found
 
 
@@ -143,12 +142,12 @@ def clear(cursor):
 
 
 def size(cursor):
-    """Bytes used by the index, search rows included (needs the dbstat virtual table;
-    None without it)."""
+    """Bytes used by the index, search rows and term statistics included (needs the
+    dbstat virtual table; None without it)."""
     try:
         cursor.execute(
-            "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE %s OR name LIKE %s",
-            [TABLE + "%", rows.TABLE + "%"],
+            "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE %s OR name LIKE %s OR name LIKE %s",
+            [TABLE + "%", rows.TABLE + "%", bm25.TABLE + "%"],
         )
     except Exception:
         return None

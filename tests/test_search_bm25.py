@@ -1,9 +1,12 @@
 """Ranking by the body (search.bm25): cases whose answer is obvious to a reader, the
 formula of docs/search.md, and the statistics kept current as the index is."""
 
+import io
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -88,11 +91,10 @@ def score_of(column, query):
     found = engine._Matches(
         engine._prefix_words(parse(query)), {"themes": [], "author": "", "year": None}, "relevantie"
     )
+    page_sql, page_params = found._page(offset=0, limit=100)
     with connection.cursor() as cursor:
-        cursor.execute(
-            found.matches + " SELECT score FROM m WHERE column_id = %s", [*found.params, column.pk]
-        )
-        return cursor.fetchone()[0]
+        cursor.execute(f"{found.matches} {page_sql}", [*found.params, *page_params])
+        return {pk: score for _, pk, score, *_ in cursor.fetchall()}[column.pk]
 
 
 def test_the_score_is_the_formula_of_the_docs(columns):
@@ -130,3 +132,38 @@ def test_the_statistics_follow_every_change_as_a_rebuild_makes_them(columns):
     assert (made["Een"].pk, stem("vertrouwen"), 7) in kept[0]
     index.rebuild()
     assert snapshot() == kept
+
+
+@pytest.mark.parametrize("page", [1, 2, 4])
+def test_only_rows_that_can_reach_the_page_are_scored_and_the_page_is_exact(
+    seed, page, monkeypatch
+):
+    call_command("generate_corpus", 300, seed=3, stdout=io.StringIO())
+    queries = ["klant", "klanten medewerkers", "vertrouwen", "organisatie OR leiderschap"]
+    bounded = {text: ids(engine.search(text, page=page).hits) for text in queries}
+    unbounded = bm25.score
+
+    def everything(groups):
+        body = unbounded(groups)
+        return replace(body, most=1e9) if body.joins else body
+
+    monkeypatch.setattr(bm25, "score", everything)
+    assert {text: ids(engine.search(text, page=page).hits) for text in queries} == bounded
+    assert all(len(found) == 10 for found in bounded.values())
+
+
+def ids(hits):
+    return [hit.column.pk for hit in hits]
+
+
+def test_a_row_below_the_page_by_its_fields_is_scored_when_its_body_can_lift_it(column_factory):
+    # 3 columns say "beloning" in their lead only (4 points each), one says it twenty
+    # times in a short body (0 points for the fields, BM25 about 5.5 of at most 5.7):
+    # a page of 3 must look below the lead's 4 points to find it.
+    for number in range(50):
+        column_factory(title=f"Opvulling {number}", lead="", body=text(andere=3))
+    for number in range(3):
+        column_factory(title=f"Inleiding {number}", lead="Over beloning.", body=text())
+    column_factory(title="Erover", lead="", body=text(beloning=20, length=60))
+    hits = engine.search("beloning", per_page=3).hits
+    assert [hit.column.title for hit in hits][0] == "Erover"

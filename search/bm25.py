@@ -20,7 +20,9 @@ N: the indexed columns; df: the columns that hold the group's most frequent stem
 tf: how often the body holds the group's words (a prefix: the word as typed; a
 phrase counts 0 here, it has its own points); length: the body's. The idf is computed
 in Python and passed as a parameter, the rest is one SQL expression with the same
-operations on doubles on both databases, so the scores are equal to the last bit.
+operations on doubles on both databases, so the scores are equal to the last bit. It
+is computed only for the rows that can reach the page asked for (`Body.most`, used by
+search.engine._Matches._page).
 """
 
 import math

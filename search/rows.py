@@ -79,15 +79,22 @@ def write(connection, cursor, rows, backend):
     )
 
 
+def chunks(column_ids, size=500):
+    """`column_ids` in lists of at most `size` (under SQLite's limit of parameters),
+    each with its placeholders ("%s, %s")."""
+    column_ids = list(column_ids)
+    for start in range(0, len(column_ids), size):
+        chunk = column_ids[start : start + size]
+        yield chunk, ", ".join(["%s"] * len(chunk))
+
+
 def totals(cursor, column_ids):
     """How many of these columns have a row, and their total body length."""
-    column_ids = list(column_ids)
     rows, words = 0, 0
-    for start in range(0, len(column_ids), 500):
-        chunk = column_ids[start : start + 500]
+    for chunk, placeholders in chunks(column_ids):
         cursor.execute(
             f"SELECT COUNT(*), COALESCE(SUM(body_length), 0) FROM {TABLE}"
-            f" WHERE column_id IN ({', '.join(['%s'] * len(chunk))})",
+            f" WHERE column_id IN ({placeholders})",
             chunk,
         )
         found = cursor.fetchone()

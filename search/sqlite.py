@@ -120,12 +120,9 @@ def write(cursor, documents):
 def stems(cursor, column_ids):
     """The stems each of these columns' rows holds ({column id: set of stems})."""
     found = {}
-    column_ids = list(column_ids)
-    for start in range(0, len(column_ids), 500):
-        chunk = column_ids[start : start + 500]
+    for chunk, placeholders in rows.chunks(column_ids):
         cursor.execute(
-            f"SELECT rowid, title, meta, lead, body FROM {TABLE} WHERE rowid IN"
-            f" ({', '.join(['%s'] * len(chunk))})",
+            f"SELECT rowid, title, meta, lead, body FROM {TABLE} WHERE rowid IN ({placeholders})",
             chunk,
         )
         for column_id, *fields in cursor.fetchall():

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from . import rows
+
 # Saturation of the term frequency and strength of the length normalisation: the
 # usual values (Robertson and Zaragoza; Lucene's and Elasticsearch's defaults).
 K1 = 1.2
@@ -88,9 +90,12 @@ def start_loading(cursor):
 
 
 def finish_loading(cursor):
+    """Move the loaded rows into TABLE, but not those of a column saved (its rows are
+    in TABLE already) or deleted (it has no search row) while the rebuild ran."""
     cursor.execute(
         f"INSERT INTO {TABLE} (stem, column_id, tf) SELECT stem, column_id, tf FROM {LOADING}"
-        " ORDER BY stem, column_id"
+        f" WHERE column_id NOT IN (SELECT column_id FROM {TABLE})"
+        f" AND column_id IN (SELECT column_id FROM {rows.TABLE}) ORDER BY stem, column_id"
     )
     cursor.execute(f"DROP TABLE {LOADING}")
 
@@ -99,12 +104,9 @@ def delete(cursor, stems):
     """Remove the rows of the columns of `stems` ({column id: the stems its index row
     holds, the body's among them}), each by its key."""
     for column_id, held in stems.items():
-        held = sorted(held)
-        for start in range(0, len(held), 2000):
-            chunk = held[start : start + 2000]
+        for chunk, placeholders in rows.chunks(sorted(held)):
             cursor.execute(
-                f"DELETE FROM {TABLE} WHERE stem IN ({', '.join(['%s'] * len(chunk))})"
-                " AND column_id = %s",
+                f"DELETE FROM {TABLE} WHERE stem IN ({placeholders}) AND column_id = %s",
                 [*chunk, column_id],
             )
 
@@ -183,9 +185,11 @@ def score(groups):
         if not counts:
             continue
         weight = statistics.idf(stems) * (K1 + 1)
-        # idf * tf * (K1 + 1) / (tf + norm), with tf written once.
-        parts.append(f"({DOUBLE} - {DOUBLE} * {norm} / ({' + '.join(counts)} + {norm}))")
-        body.params += [weight, weight, *norm_params, *norm_params]
+        # idf * (K1 + 1) * tf / (tf + norm): exactly 0 for a body without the words,
+        # so the ties of the short fields stay ties (newest first).
+        held = "(" + " + ".join(counts) + ")"
+        parts.append(f"({DOUBLE} * {held} / ({held} + {norm}))")
+        body.params += [weight, *norm_params]
         body.most += weight
     body.sql = "(" + " + ".join(parts) + ")"
     body.joins = "".join(

@@ -230,7 +230,7 @@ def rebuild(progress=None, apps=None, batch_size=500):
         rows.clear(cursor)
         loading = bm25.start_loading(cursor)
     SearchWord.objects.all().delete()
-    vocabulary, frequencies, body_words = {}, Counter(), 0
+    vocabulary, frequencies = {}, Counter()
     for start in range(0, len(ids), batch_size):
         batch = ids[start : start + batch_size]
         columns = list(Column.objects.filter(pk__in=batch).values(*FIELDS))
@@ -241,11 +241,12 @@ def rebuild(progress=None, apps=None, batch_size=500):
             if vocabulary.get(word) != NAME:
                 vocabulary[word] = kind
         frequencies.update(_stems(documents))
-        body_words += sum(len(doc.body) for doc in documents)
         if progress:
             progress(start + len(batch), len(ids))
     with connection.cursor() as cursor:
         bm25.finish_loading(cursor)
+        # Counted from the rows, which include the columns saved while this ran.
+        columns, body_words = rows.totals(cursor)
     SearchWord.objects.bulk_create(
         [
             _word(SearchWord, word, kind, frequencies[stem(word)])
@@ -253,7 +254,7 @@ def rebuild(progress=None, apps=None, batch_size=500):
         ],
         batch_size=2000,
     )
-    info = {"analyzer_version": ANALYZER_VERSION, "columns": len(ids), "body_words": body_words}
+    info = {"analyzer_version": ANALYZER_VERSION, "columns": columns, "body_words": body_words}
     # A migration's model of a time before the totals (search/0005) has fewer fields.
     fields = {field.name for field in SearchIndexInfo._meta.get_fields()}
     SearchIndexInfo.objects.update_or_create(

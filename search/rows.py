@@ -79,17 +79,20 @@ def write(connection, cursor, rows, backend):
     )
 
 
-def chunks(column_ids, size=500):
-    """`column_ids` in lists of at most `size` (under SQLite's limit of parameters),
-    each with its placeholders ("%s, %s")."""
-    column_ids = list(column_ids)
-    for start in range(0, len(column_ids), size):
-        chunk = column_ids[start : start + size]
+def chunks(values, size=500):
+    """`values` (ids, stems) in lists of at most `size` (under SQLite's limit of
+    parameters), each with its placeholders ("%s, %s")."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
         yield chunk, ", ".join(["%s"] * len(chunk))
 
 
-def totals(cursor, column_ids):
-    """How many of these columns have a row, and their total body length."""
+def totals(cursor, column_ids=None):
+    """How many of these columns (None: all) have a row, and their total body length."""
+    if column_ids is None:
+        cursor.execute(f"SELECT COUNT(*), COALESCE(SUM(body_length), 0) FROM {TABLE}")
+        return tuple(cursor.fetchone())
     rows, words = 0, 0
     for chunk, placeholders in chunks(column_ids):
         cursor.execute(

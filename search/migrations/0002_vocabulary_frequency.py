@@ -5,10 +5,15 @@ the new fields, and on PostgreSQL writes the meta field's word pairs apart."""
 
 from django.db import migrations, models
 
-from search.index import rebuild
+from search.index import create_tables, drop_tables, rebuild
 
 
 def fill(apps, schema_editor):
+    # The index tables as the index code now makes them: tables made by the code of
+    # 0001's time lack what it writes today.
+    with schema_editor.connection.cursor() as cursor:
+        drop_tables(cursor, schema_editor.connection.vendor)
+        create_tables(cursor, schema_editor.connection.vendor)
     rebuild(apps=apps)
 
 

@@ -100,11 +100,11 @@ def finish_loading(cursor):
     cursor.execute(f"DROP TABLE {LOADING}")
 
 
-def delete(cursor, stems):
-    """Remove the rows of the columns of `stems` ({column id: the stems its index row
-    holds, the body's among them}), each by its key."""
-    for column_id, held in stems.items():
-        for chunk, placeholders in rows.chunks(sorted(held)):
+def delete(cursor, held):
+    """Remove the rows of the columns of `held` ({column id: rows.Held}, whose stems
+    include the body's), each by its key."""
+    for column_id, row in held.items():
+        for chunk, placeholders in rows.chunks(sorted(row.stems)):
             cursor.execute(
                 f"DELETE FROM {TABLE} WHERE stem IN ({placeholders}) AND column_id = %s",
                 [*chunk, column_id],

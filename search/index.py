@@ -109,14 +109,14 @@ def index_columns(column_ids, apps=None):
     documents, vocabulary = _documents(columns, ThemedColumn)
     with connection.cursor() as cursor:
         before = backend().stems(cursor, column_ids)
-        old_rows, old_words = _delete(cursor, before)
+        _delete(cursor, before)
         _write(cursor, documents, columns)
     _add_words(SearchWord, vocabulary)
     change = _stems(documents)
     change.subtract(_count(before))
     _count_stems(SearchWord, change)
     words = sum(len(doc.body) for doc in documents)
-    _count_columns(apps, len(documents) - old_rows, words - old_words)
+    _count_columns(apps, len(documents) - len(before), words - _words(before))
 
 
 def _write(cursor, documents, columns, terms=bm25.TABLE):
@@ -128,30 +128,32 @@ def _write(cursor, documents, columns, terms=bm25.TABLE):
         rows.write(connection, cursor, zip(documents, columns, strict=True), backend())
 
 
-def _delete(cursor, stems):
-    """Remove the index rows of the columns of `stems` ({column id: the stems its row
-    holds}); returns how many search rows there were and their total body length."""
-    totals = rows.totals(cursor, stems)
-    backend().delete(cursor, stems)
-    bm25.delete(cursor, stems)
-    rows.delete(cursor, stems)
-    return totals
+def _delete(cursor, held):
+    """Remove the index rows of the columns of `held` ({column id: rows.Held})."""
+    backend().delete(cursor, held)
+    bm25.delete(cursor, held)
+    rows.delete(cursor, held)
 
 
-def _count(stems):
-    """How many columns of `stems` ({column id: stems}) hold each stem."""
-    return Counter(stem for held in stems.values() for stem in held)
+def _count(held):
+    """How many columns of `held` ({column id: rows.Held}) hold each stem."""
+    return Counter(stem for row in held.values() for stem in row.stems)
+
+
+def _words(held):
+    """The total body length of the columns of `held` ({column id: rows.Held})."""
+    return sum(row.body_length for row in held.values())
 
 
 def remove_columns(column_ids):
     column_ids = list(column_ids)
     with connection.cursor() as cursor:
         before = backend().stems(cursor, column_ids)
-        old_rows, old_words = _delete(cursor, before)
+        _delete(cursor, before)
     change = Counter()
     change.subtract(_count(before))
     _count_stems(global_apps.get_model("search", "SearchWord"), change)
-    _count_columns(None, -old_rows, -old_words)
+    _count_columns(None, -len(before), -_words(before))
 
 
 def _count_columns(apps, columns, words):

@@ -170,15 +170,17 @@ def write(cursor, documents):
 
 
 def stems(cursor, column_ids):
-    """The stems each of these columns' rows holds ({column id: set of stems}); the
-    pairs are left out."""
+    """What each of these columns' rows holds ({column id: rows.Held}); the pairs are
+    left out."""
     cursor.execute(
-        f"SELECT r.column_id, ARRAY(SELECT u.lexeme FROM unnest(r.document) u"
+        f"SELECT r.column_id, r.body_length, ARRAY(SELECT u.lexeme FROM unnest(r.document) u"
         " WHERE u.lexeme NOT LIKE '~%%' AND u.lexeme NOT LIKE '^%%') FROM"
         f" {TABLE} r WHERE r.column_id = ANY(%s)",
         [list(column_ids)],
     )
-    return {column_id: set(stems) for column_id, stems in cursor.fetchall()}
+    return {
+        column_id: rows.Held(set(stems), length) for column_id, length, stems in cursor.fetchall()
+    }
 
 
 def delete(cursor, column_ids):

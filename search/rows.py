@@ -15,6 +15,8 @@ Which rows the public may see is not decided here: `public()` compiles the one r
 `Column.public_lookups()`, into a condition on these rows.
 """
 
+from typing import NamedTuple
+
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
@@ -88,21 +90,18 @@ def chunks(values, size=500):
         yield chunk, ", ".join(["%s"] * len(chunk))
 
 
-def totals(cursor, column_ids=None):
-    """How many of these columns (None: all) have a row, and their total body length."""
-    if column_ids is None:
-        cursor.execute(f"SELECT COUNT(*), COALESCE(SUM(body_length), 0) FROM {TABLE}")
-        return tuple(cursor.fetchone())
-    rows, words = 0, 0
-    for chunk, placeholders in chunks(column_ids):
-        cursor.execute(
-            f"SELECT COUNT(*), COALESCE(SUM(body_length), 0) FROM {TABLE}"
-            f" WHERE column_id IN ({placeholders})",
-            chunk,
-        )
-        found = cursor.fetchone()
-        rows, words = rows + found[0], words + found[1]
-    return rows, words
+class Held(NamedTuple):
+    """What one column's index row holds, as the backends read it back (`stems()`)
+    before the row is rewritten or removed."""
+
+    stems: set
+    body_length: int
+
+
+def totals(cursor):
+    """How many rows there are, and their total body length."""
+    cursor.execute(f"SELECT COUNT(*), COALESCE(SUM(body_length), 0) FROM {TABLE}")
+    return tuple(cursor.fetchone())
 
 
 def delete(cursor, column_ids):

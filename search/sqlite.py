@@ -118,7 +118,8 @@ def write(cursor, documents):
 
 
 def stems(cursor, column_ids):
-    """The stems each of these columns' rows holds ({column id: set of stems})."""
+    """What each of these columns' rows holds ({column id: rows.Held}): the body's
+    length is its number of words."""
     found = {}
     for chunk, placeholders in rows.chunks(column_ids):
         cursor.execute(
@@ -126,7 +127,8 @@ def stems(cursor, column_ids):
             chunk,
         )
         for column_id, *fields in cursor.fetchall():
-            found[column_id] = {stem for text in fields for stem in text.split()}
+            words = [text.split() for text in fields]
+            found[column_id] = rows.Held({stem for part in words for stem in part}, len(words[-1]))
     return found
 
 

@@ -121,12 +121,14 @@ def idf(columns, frequency):
 
 class Statistics:
     """What the scores of one search need: the number of indexed columns, their
-    average body length and the frequency of each stem. One query."""
+    average body length and the frequency of each of `stems` (the number of indexed
+    columns that hold it; missing when none). One query."""
 
     def __init__(self, stems):
         from .models import SearchIndexInfo, SearchWord
 
         stems = sorted(set(stems))
+        self.looked_up = set(stems)
         info = SearchIndexInfo._meta.db_table
         sql = f"SELECT '', columns, body_words FROM {info} WHERE id = 1"
         if stems:
@@ -167,15 +169,21 @@ class Body:
 NONE = Body()
 
 
-def score(groups):
-    """The Body for `groups` (the query's groups of Terms)."""
+def wanted(groups):
+    """The stems whose statistics the scores of `groups` (the query's groups of Terms)
+    need: at most MAX_STEMS."""
+    stems = (term.stems[0] for group in groups for term in group if _counted(term))
+    return list(dict.fromkeys(stems))[:MAX_STEMS]
+
+
+def score(groups, statistics):
+    """The Body for `groups` (the query's groups of Terms), with the Statistics of
+    `wanted(groups)`."""
+    looked_up = {stem: f"t{number}" for number, stem in enumerate(wanted(groups))}
     groups = [[term.stems[0] for term in group if _counted(term)] for group in groups]
     groups = [stems for stems in groups if stems]
     if not groups:
         return NONE
-    wanted = list(dict.fromkeys(stem for stems in groups for stem in stems))[:MAX_STEMS]
-    looked_up = {stem: f"t{number}" for number, stem in enumerate(wanted)}
-    statistics = Statistics(wanted)
     norm = f"({DOUBLE} + {DOUBLE} * r.body_length)"
     norm_params = [K1 * (1 - B), K1 * B / statistics.average]
     body = Body(sql="", most=0.0)

@@ -19,7 +19,9 @@ import Stemmer
 # 4: the vocabulary's frequencies, kinds, lengths and initials (search.fuzzy); on
 # PostgreSQL the meta field's pairs start with "^", the text's with "~".
 # 5: the body's length in the search rows and its repeated stems (search.bm25).
-ANALYZER_VERSION = 5
+# 6: on PostgreSQL `document` holds the row's sample bucket and the title's words
+# marked (search.postgres).
+ANALYZER_VERSION = 6
 # Snowball 3's "dutch" is the Kraaij-Pohlmann stemmer ("organisaties" and "organisatie"
 # share a stem); pinned through PyStemmer 3.x in pyproject.toml.
 STEMMER_ALGORITHM = "dutch"

@@ -1,5 +1,6 @@
 """Running a search: match, rank, page, facets, snippets and "Bedoelde je"."""
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import reduce
@@ -78,6 +79,7 @@ class Results:
     query: object
     message: str = ""
     total: int = 0
+    estimated: bool = False  # the total and the facets' counts are estimates
     page: object = None
     hits: list = field(default_factory=list)
     facets: dict = field(default_factory=dict)
@@ -141,12 +143,15 @@ def search(
                     results.query, results.corrected = query, widened[1]
         paginator = Paginator(range(found.total), per_page)
         if page > paginator.num_pages:  # past the end: show the last page
+            if found.estimated:  # of the exact count
+                found.read(offset=0, limit=per_page, exact=True)
+                paginator = Paginator(range(found.total), per_page)
             page = paginator.num_pages
             if found.total:
                 ids = found.read(offset=(page - 1) * per_page, limit=per_page, page_only=True)
         if not found.total:  # then a Repair was tried above
             results.suggestion = _suggestion(repair, filters)
-    results.total = found.total
+    results.total, results.estimated = found.total, found.estimated
     results.facets, themes = _facets(found, filters)
     results.page = paginator.page(page)
     results.page.object_list = _columns(ids)
@@ -278,32 +283,64 @@ def _names_note(names, matches, query):
     )
 
 
-class _Matches:
-    """The published columns that match a query and the facet filters, read in one pass.
+# Above this many indexed columns, a search first reads a sample of its matches: about
+# SAMPLE of them, the rows of the first few of rows.BUCKETS buckets. When the sample
+# says there are more than EXACT_LIMIT matches, the count and the facets are the
+# sample's, scaled up and marked as estimates, and the page is ranked among the
+# matches with a query word in the title, when that provably gives the exact page
+# (see _Matches). Otherwise, and always below EXACT_LIMIT, every match is read.
+EXACT_LIMIT = 10_000
+SAMPLE = 2_500
 
-    One statement materialises the matching search rows with their score, and returns
-    from them: the count per author (with the author's slug and name), per year (their
-    sum is the total) and per combination of themes, and the ids of one page in order.
-    Every matching row is read once, whatever the query; the rest is adding up a few
-    thousand groups.
+
+class _Matches:
+    """The published columns that match a query and the facet filters.
+
+    Exactly: one statement materialises the matching search rows with their score,
+    and returns from them the count per author (with the author's slug and name), per
+    year (their sum is the total) and per combination of themes, and the ids of one
+    page in order. Every matching row is read once, whatever the query; the rest is
+    adding up a few thousand groups.
+
+    Estimated (more than EXACT_LIMIT matches in an index of more than EXACT_LIMIT
+    columns): one statement counts and groups the sample instead, and ranks only the
+    candidates, the matches whose title holds a term of the query. Every other match
+    lacks the title's points of each group, so it scores at most `outside` (the most
+    of the short fields, less the title's points, plus the most of the body). When
+    the page's last candidate scores more than that, the page is the exact one;
+    otherwise the exact statement runs after all.
     """
 
     PAGE, AUTHOR, YEAR, THEMES = range(4)
 
     def __init__(self, query, filters, order):
-        score_sql, score_params = _score(query, order)
-        where, where_params = _where(query, **filters)
-        self.matches = (
-            "WITH m AS MATERIALIZED (SELECT r.column_id, r.author_id, r.year, r.themes,"
-            f" r.published_at, r.body_length, {score_sql} AS score FROM {rows.TABLE} r"
-            f" WHERE {where})"
-        )
-        self.params = [*score_params, *where_params]
-        self.body = bm25.score(query.match_groups) if order == RELEVANCE else bm25.NONE
+        self.query, self.filters, self.order = query, filters, order
+        self.statistics = bm25.Statistics(bm25.wanted(query.match_groups))
+        relevance = order == RELEVANCE
+        self.body = bm25.score(query.match_groups, self.statistics) if relevance else bm25.NONE
+        # What a match without a query word in its title can score at most.
+        self.outside = _score(query, order)[2] + self.body.most
+        self.outside -= WEIGHTS["title"] * len(query.match_groups)
+        self._reset()
+
+    def _reset(self):
+        self.estimated = False  # the total and the facets' counts are estimates
         self.total = 0
         self.authors = {}  # author id -> (slug, name, count)
         self.years, self.themes = Counter(), Counter()
         self.page_themes = {}  # column id -> theme ids, for the page's columns
+
+    def _rows(self, name, match, within=None, scored=True):
+        """The CTE `name` (and parameters) of the search rows that meet `match` (a
+        condition and its parameters) and the filters, with their score (`within`:
+        see the backends' `titled`)."""
+        score_sql, score_params, _ = _score(self.query, self.order if scored else DATE, within)
+        where, where_params = _where(match, **self.filters)
+        return (
+            f"{name} AS MATERIALIZED (SELECT r.column_id, r.author_id, r.year, r.themes,"
+            f" r.published_at, r.body_length, {score_sql} AS score FROM {rows.TABLE} r"
+            f" WHERE {where})"
+        ), [*score_params, *where_params]
 
     def _page(self, offset, limit):
         """The page's SQL and parameters: the score of the short fields (`m.score`)
@@ -326,27 +363,101 @@ class _Matches:
         sql += " ORDER BY 3 DESC, r.published_at DESC, r.column_id DESC LIMIT %s OFFSET %s"
         return sql, [*params, limit, offset]
 
-    def read(self, *, offset, limit, page_only=False):
-        """The ids of the page at `offset`; unless `page_only`, count and group too."""
+    def _groups(self, source):
+        """SQL of the counts per author, year and combination of themes of `source`.
+        Two small groupings (authors, years) cost less than one of their pairs."""
+        return (
+            f" UNION ALL SELECT {self.AUTHOR}, a.id, g.n, a.slug, NULL, a.name FROM"
+            f" (SELECT author_id, COUNT(*) AS n FROM {source} GROUP BY author_id) g"
+            f" JOIN {Author._meta.db_table} a ON a.id = g.author_id"
+            f" UNION ALL SELECT {self.YEAR}, year, COUNT(*), NULL, NULL, NULL FROM {source}"
+            " GROUP BY year"
+            f" UNION ALL SELECT {self.THEMES}, NULL, COUNT(*), themes, NULL, NULL FROM {source}"
+            " GROUP BY themes"
+        )
+
+    def read(self, *, offset, limit, page_only=False, exact=False):
+        """The ids of the page at `offset`; unless `page_only`, count and group too:
+        from a sample when there are very many matches, unless `exact`."""
+        if not page_only:
+            if not exact and min(self.statistics.columns, self._guess()) > EXACT_LIMIT:
+                ids = self._read_sample(offset, limit)
+                if ids is not None:
+                    return ids
+            self._reset()
+        match = backend().match(self.query)
+        matches_sql, matches_params = self._rows("m", match)
         page_sql, page_params = self._page(offset, limit)
-        sql = self.matches
+        sql = f"WITH {matches_sql} "
         if page_only:
-            sql += f" {page_sql}"
+            sql += page_sql
         else:
-            # The page first: PostgreSQL types the NULLs of the other parts by it. Two
-            # small groupings (authors, years) cost less than one of their pairs.
-            sql += (
-                f" SELECT * FROM ({page_sql}) p"
-                f" UNION ALL SELECT {self.AUTHOR}, a.id, g.n, a.slug, NULL, a.name FROM"
-                " (SELECT author_id, COUNT(*) AS n FROM m GROUP BY author_id) g"
-                f" JOIN {Author._meta.db_table} a ON a.id = g.author_id"
-                f" UNION ALL SELECT {self.YEAR}, year, COUNT(*), NULL, NULL, NULL FROM m"
-                " GROUP BY year"
-                f" UNION ALL SELECT {self.THEMES}, NULL, COUNT(*), themes, NULL, NULL FROM m"
-                " GROUP BY themes"
-            )
+            # The page first: PostgreSQL types the NULLs of the other parts by it.
+            sql += f"SELECT * FROM ({page_sql}) p{self._groups('m')}"
+        return [pk for _, _, pk in self._execute(sql, [*matches_params, *page_params])]
+
+    def _read_sample(self, offset, limit):
+        """The page's ids with the count and facets of a sample, or None when the
+        matches are too few to estimate or the candidates do not prove the page."""
+        buckets = self._buckets()
+        sample_sql, sample_params = self._rows(
+            "s", backend().sampled(self.query, buckets), scored=False
+        )
+        if self.order == RELEVANCE:
+            *match, within = backend().titled(self.query)
+        else:  # the newest matches: read them all, the score is 0
+            match, within = backend().match(self.query), None
+        matches_sql, matches_params = self._rows("m", match, within)
+        page_sql, page_params = self._page(offset, limit)
+        sql = f"WITH {sample_sql}, {matches_sql} SELECT * FROM ({page_sql}) p{self._groups('s')}"
+        page = self._execute(sql, [*sample_params, *matches_params, *page_params])
+        if buckets < rows.BUCKETS:
+            self._scale(rows.BUCKETS / buckets)
+        if self.total <= EXACT_LIMIT or not self._proven(page, limit):
+            self._reset()
+            return None
+        self.estimated = buckets < rows.BUCKETS
+        return [pk for _, _, pk in page]
+
+    def _guess(self):
+        """How many matches there are at most, from the words' frequencies (the
+        columns that hold a word; a group's words together): a bound when a group
+        holds plain words only, otherwise every column."""
+        statistics, guess = self.statistics, self.statistics.columns
+        for group in self.query.match_groups:
+            if all(not (term.prefix or term.is_phrase) for term in group) and all(
+                term.stems[0] in statistics.looked_up for term in group
+            ):
+                guess = min(guess, sum(statistics.frequency.get(t.stems[0], 0) for t in group))
+        return guess
+
+    def _buckets(self):
+        """How many buckets make a sample of about SAMPLE matches."""
+        guess = max(self._guess(), 1)
+        return max(1, min(rows.BUCKETS, math.ceil(rows.BUCKETS * SAMPLE / guess)))
+
+    def _proven(self, page, limit):
+        """Whether the candidates' page is the exact one: full, and its last row
+        outscores every match outside the candidates."""
+        if self.order != RELEVANCE:
+            return True
+        return len(page) == limit and page[-1][0] > self.outside
+
+    def _scale(self, factor):
+        """The sample's counts as estimates of all the matches' (see `about`)."""
+        self.authors = {
+            pk: (slug, name, about(count * factor))
+            for pk, (slug, name, count) in self.authors.items()
+        }
+        self.years = Counter({year: about(count * factor) for year, count in self.years.items()})
+        self.themes = Counter({pk: about(count * factor) for pk, count in self.themes.items()})
+        self.total = about(self.total * factor)
+
+    def _execute(self, sql, params):
+        """Run the statement; keep its counts; return the page's rows (score, date, id)
+        in order."""
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*self.params, *page_params])
+            cursor.execute(sql, params)
             found = cursor.fetchall()
         page = []
         themes = defaultdict(int)  # by the id as text: thousands of combinations to add
@@ -366,13 +477,20 @@ class _Matches:
         self.themes.update({int(theme): number for theme, number in themes.items()})
         self.total = sum(self.years.values())
         # The order within the page, whatever order UNION ALL returns its rows in.
-        return [pk for _, _, pk in sorted(page, reverse=True)]
+        return sorted(page, reverse=True)
 
 
-def _where(query, *, themes, author, year):
+def about(number):
+    """An estimate rounded to two significant digits (12,345 -> 12,000; 57.3 -> 57)."""
+    digits = len(str(round(number))) - 2
+    return round(round(number), -digits) if digits > 0 else round(number)
+
+
+def _where(match, *, themes, author, year):
     """The condition (and parameters) on the search rows `r` that selects the published
-    columns that match `query` and the facet filters."""
-    match_sql, match_params = backend().match(query)
+    columns that meet `match` (a backend's condition and its parameters) and the facet
+    filters."""
+    match_sql, match_params = match
     public_sql, public_params = rows.public(connection)
     parts, params = [match_sql, public_sql], [*match_params, *public_params]
     for slug in themes:
@@ -390,49 +508,54 @@ def _where(query, *, themes, author, year):
     return " AND ".join(parts), params
 
 
-def _score(query, order):
+def _score(query, order, within=None):
     """The points of the search row `r` for `query` from its short fields, as SQL, the
-    same on both databases: for each group of terms (a word, or words joined by OR),
-    WEIGHTS points for each short field that one of its terms occurs in, and the
-    points of phrases and tiers. The body's BM25 is added for the page only
-    (`_Matches._page`). Sorting by date needs no score."""
+    same on both databases, with its parameters and the most it can be: for each group
+    of terms (a word, or words joined by OR), WEIGHTS points for each short field
+    that one of its terms occurs in, and the points of phrases and tiers. The body's
+    BM25 is added for the page only (`_Matches._page`). Sorting by date needs no
+    score. `within`: see the backends' `titled`."""
     if order == DATE:
-        return "0", []
+        return "0", [], 0
     parts, params = [], []
+    most = 0
 
     def add(condition, weight):
+        nonlocal most
         sql, condition_params = condition
         parts.append(f"(CASE WHEN {sql} THEN {weight} ELSE 0 END)")
         params.extend(condition_params)
+        most += weight
 
     for group in query.match_groups:
         phrases = [term for term in group if term.is_phrase]
         for name, weight in WEIGHTS.items():
             if name == "meta" and len(phrases) == len(group):
                 continue
-            add(backend().in_field(name, group), weight)
+            add(backend().in_field(name, group, within), weight)
         if len(phrases) == len(group):
             # A group of phrases that matched, but not in a name, matched in the text:
             # the text is only searched for the rows that also match in a name (a
             # phrase that no name holds, such as "de klant", costs nothing more).
-            meta_sql, meta_params = backend().in_field("meta", group)
-            text_sql, text_params = backend().in_text(phrases)
+            meta_sql, meta_params = backend().in_field("meta", group, within)
+            text_sql, text_params = backend().in_text(phrases, within)
             parts.append(
                 f"(CASE WHEN {meta_sql} THEN {WEIGHTS['meta']} + (CASE WHEN {text_sql}"
                 f" THEN {TEXT_WEIGHT} ELSE 0 END) ELSE {TEXT_WEIGHT} END)"
             )
             params.extend([*meta_params, *text_params])
+            most += WEIGHTS["meta"] + TEXT_WEIGHT
         elif phrases:
-            add(backend().in_text(phrases), TEXT_WEIGHT)
+            add(backend().in_text(phrases, within), TEXT_WEIGHT)
         own = [term for term in group if term.kind != SYNONYM]
         if own and len(own) < len(group):
-            add(backend().in_document(own), SYNONYM_TIER)
+            add(backend().in_document(own, within), SYNONYM_TIER)
         if any(term.kind in (COMPOUND, FUZZY) for term in group):
             for kind, weight in TIERS.items():
                 terms = [term for term in group if term.kind == kind]
                 if terms:
-                    add(backend().in_document(terms), weight)
-    return "(" + " + ".join(parts) + ")", params
+                    add(backend().in_document(terms, within), weight)
+    return "(" + " + ".join(parts) + ")", params, most
 
 
 def _empty_message(query):

@@ -14,6 +14,11 @@ that holds all its words (for "de klant", nearly all). So `document` also holds 
 pair of neighbouring words as one position-less lexeme ("~de klant"; "~" starts no
 token), and a phrase matches through its pairs: exactly for two words, and for longer
 phrases as a filter before the positional check (as Elasticsearch's `index_phrases`).
+
+So that the GIN index alone can narrow a very common word's matches (search.engine,
+above EXACT_LIMIT), `document` also holds the row's sample bucket ("#17", see
+rows.bucket) and each word of the title marked ("@klant"): a sample of the matches, or
+those with a query word in the title, are then read without the other rows.
 """
 
 from contextlib import contextmanager
@@ -110,20 +115,48 @@ def match(query):
     return "r.document @@ %s::tsquery", [tsquery(query)]
 
 
-def in_field(field, group):
+BUCKET, TITLED = "#", "@"
+# The first characters of the lexemes that are not words (analysed words begin with a
+# letter or digit).
+MARKS = (TEXT_PAIR, META_PAIR, BUCKET, TITLED)
+
+
+def sampled(query, buckets):
+    """A condition (and parameters) on `r`: it matches `query` and its bucket
+    (rows.bucket) is below `buckets`."""
+    either = " | ".join(f"'{BUCKET}{number}'" for number in range(buckets))
+    return "r.document @@ %s::tsquery", [f"{tsquery(query)} & ({either})"]
+
+
+def titled(query):
+    """A condition (and parameters) on `r`: it matches `query` and its title holds one
+    of the query's terms (a phrase: all its words); no restriction for the score's
+    conditions, which read the row's own small vectors."""
+    terms = [term for group in query.match_groups for term in group]
+    either = " | ".join(_titled(term) for term in terms)
+    return "r.document @@ %s::tsquery", [f"{tsquery(query)} & ({either})"], None
+
+
+def _titled(term):
+    if term.prefix:
+        return f"'{TITLED}{term.stems[0]}':*"
+    return "(" + " & ".join(f"'{TITLED}{stem}'" for stem in term.stems) + ")"
+
+
+def in_field(field, group, within=None):
     """A condition (and parameters) on the search row `r`: one of the terms of `group`
     occurs in `field` ("title", "lead" or "meta")."""
     return f"r.{field} @@ %s::tsquery", [" | ".join(_term(term, pairs=False) for term in group)]
 
 
-def in_document(terms):
+def in_document(terms, within=None):
     """A condition (and parameters) on the search row `r`: one of `terms` occurs in
     any field (the ids through the GIN index, probed per row)."""
     query = " | ".join(_term(term, pairs=True) for term in terms)
     return f"r.column_id IN (SELECT * FROM {IDS_FUNCTION}(%s::tsquery))", [query]
 
 
-def in_text(terms):
+def in_text(terms, within=None):
     """A condition (and parameters) on the search row `r`: one of the phrases `terms`
     occurs in the text (title, lead or body), not only in the author's or theme
     names: through the pairs of the text fields (see `tsvector`)."""
@@ -131,11 +164,12 @@ def in_text(terms):
     return f"r.column_id IN (SELECT * FROM {IDS_FUNCTION}(%s::tsquery))", [query]
 
 
-def tsvector(*fields, pairs=()):
+def tsvector(*fields, pairs=(), marks=()):
     """A tsvector literal of the token lists `fields`, one position apart within a
     field and two between fields, so a phrase never spans two fields (as in FTS5);
     with `pairs` (a mark for each field), also the pairs of neighbours within each
-    field, starting with the field's mark."""
+    field, starting with the field's mark; and the lexemes `marks`, without
+    positions."""
     positions = {}
     position = 0
     for tokens in fields:
@@ -147,6 +181,7 @@ def tsvector(*fields, pairs=()):
     if pairs:
         marked = zip(fields, pairs, strict=True)
         lexemes += dict.fromkeys(pair for tokens, mark in marked for pair in _pairs(tokens, mark))
+    lexemes += [f"'{mark}'" for mark in dict.fromkeys(marks)]
     return " ".join(lexemes)
 
 
@@ -158,6 +193,10 @@ def row_values(doc):
             doc.lead,
             doc.body,
             pairs=(TEXT_PAIR, META_PAIR, TEXT_PAIR, TEXT_PAIR),
+            marks=[
+                f"{BUCKET}{rows.bucket(doc.column_id)}",
+                *(TITLED + token for token in doc.title),
+            ],
         ),
         tsvector(doc.title),
         tsvector(doc.lead),
@@ -170,13 +209,13 @@ def write(cursor, documents):
 
 
 def stems(cursor, column_ids):
-    """What each of these columns' rows holds ({column id: rows.Held}); the pairs are
-    left out."""
+    """What each of these columns' rows holds ({column id: rows.Held}); the pairs and
+    marks are left out."""
     cursor.execute(
         f"SELECT r.column_id, r.body_length, ARRAY(SELECT u.lexeme FROM unnest(r.document) u"
-        " WHERE u.lexeme NOT LIKE '~%%' AND u.lexeme NOT LIKE '^%%') FROM"
+        f" WHERE left(u.lexeme, 1) NOT IN ({', '.join(['%s'] * len(MARKS))})) FROM"
         f" {TABLE} r WHERE r.column_id = ANY(%s)",
-        [list(column_ids)],
+        [*MARKS, list(column_ids)],
     )
     return {
         column_id: rows.Held(set(stems), length) for column_id, length, stems in cursor.fetchall()

@@ -90,6 +90,23 @@ def chunks(values, size=500):
         yield chunk, ", ".join(["%s"] * len(chunk))
 
 
+# A search with very many matches counts a sample of them (search.engine): the rows
+# whose bucket is below some number. A row's bucket is a multiplicative hash of its id
+# (Knuth's), the same on both databases and spread evenly whatever the ids' pattern.
+BUCKETS = 1024
+_MULTIPLIER, _MODULUS, _SHIFT = 2654435761, 2**32, 22  # 2**32 >> 22 == BUCKETS
+
+
+def bucket(column_id):
+    """The sample bucket of a row (0 to BUCKETS - 1)."""
+    return (column_id * _MULTIPLIER) % _MODULUS >> _SHIFT
+
+
+def bucket_sql(column):
+    """`bucket()` of the id `column` as SQL (integer arithmetic, alike on both)."""
+    return f"((({column} * {_MULTIPLIER}) % {_MODULUS}) >> {_SHIFT})"
+
+
 class Held(NamedTuple):
     """What one column's index row holds, as the backends read it back (`stems()`)
     before the row is rewritten or removed."""

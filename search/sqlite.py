@@ -65,31 +65,57 @@ def match(query):
     return f"r.column_id IN ({sql})", params
 
 
-def in_field(field, group):
+def sampled(query, buckets):
+    """A condition (and parameters) on `r`: it matches `query` and its bucket
+    (rows.bucket) is below `buckets`. FTS5 hands the ids over in order; the hash
+    drops most of them before any row is looked up."""
+    sql, params = matching_ids(query)
+    return f"r.column_id IN ({sql} AND {rows.bucket_sql('rowid')} < %s)", [*params, buckets]
+
+
+def titled(query):
+    """A condition (and parameters) on `r`: it matches `query` and its title holds one
+    of the query's terms; and the restriction to pass as `within` to the conditions
+    of the score, so that FTS5 intersects their lists with these few rows."""
+    within = f"{FIELDS['title']} : ({_any(query)})"
+    sql, params = matching_ids(query)
+    return f"r.column_id IN ({sql})", [f"({params[0]}) AND {within}"], within
+
+
+def _any(query):
+    return " OR ".join(_term(term) for group in query.match_groups for term in group)
+
+
+def _restricted(sql, within):
+    return f"({within}) AND {sql}" if within else sql
+
+
+def in_field(field, group, within=None):
     """A condition (and parameters) on the search row `r`: one of the terms of `group`
     occurs in `field` (one of FIELDS). FTS5 reads a column filter from the
-    positions of its terms, so this costs little even for a common word."""
+    positions of its terms, so this costs little even for a common word. With
+    `within` (from `titled`), only rows within it."""
     terms = " OR ".join(_term(term) for term in group)
     return (
         f"r.column_id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)",
-        [f"{FIELDS[field]} : ({terms})"],
+        [_restricted(f"{FIELDS[field]} : ({terms})", within)],
     )
 
 
-def in_document(terms):
+def in_document(terms, within=None):
     """A condition (and parameters) on the search row `r`: one of `terms` occurs in
     any field."""
     sql, params = matching_ids(_or(terms))
-    return f"r.column_id IN ({sql})", params
+    return f"r.column_id IN ({sql})", [_restricted(f"({params[0]})", within)]
 
 
-def in_text(terms):
+def in_text(terms, within=None):
     """A condition (and parameters) on the search row `r`: one of `terms` occurs in
     the text (title, lead or body), not only in the author's or theme names."""
     terms = " OR ".join(_term(term) for term in terms)
     return (
         f"r.column_id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)",
-        [f"{{title lead body}} : ({terms})"],
+        [_restricted(f"{{title lead body}} : ({terms})", within)],
     )
 
 

@@ -133,6 +133,10 @@ def _search_json(request, results):
         "query": results.corrected or results.query.text,
         "corrected_from": results.query.text if results.corrected else None,
         "total": results.total,
+        # With very many matches the total and the facets' counts are estimates from
+        # a sample, rounded to two digits ("ongeveer"); the order of the results is
+        # exact either way (docs/search.md).
+        "estimated": results.estimated,
         "page": page.number if page else 1,
         "pages": page.paginator.num_pages if page else 0,
         "message": results.message,

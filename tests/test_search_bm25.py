@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles.models import Column
 from search import bm25, engine, index, rows
 from search.dutch import stem
+from search.index import backend
 from search.models import SearchIndexInfo
 from search.query import parse
 
@@ -91,9 +92,10 @@ def score_of(column, query):
     found = engine._Matches(
         engine._prefix_words(parse(query)), {"themes": [], "author": "", "year": None}, "relevantie"
     )
+    matches_sql, matches_params = found._rows("m", backend().match(found.query))
     page_sql, page_params = found._page(offset=0, limit=100)
     with connection.cursor() as cursor:
-        cursor.execute(f"{found.matches} {page_sql}", [*found.params, *page_params])
+        cursor.execute(f"WITH {matches_sql} {page_sql}", [*matches_params, *page_params])
         return {pk: score for _, pk, score, *_ in cursor.fetchall()}[column.pk]
 
 
@@ -143,8 +145,8 @@ def test_only_rows_that_can_reach_the_page_are_scored_and_the_page_is_exact(
     bounded = {text: ids(engine.search(text, page=page).hits) for text in queries}
     unbounded = bm25.score
 
-    def everything(groups):
-        body = unbounded(groups)
+    def everything(groups, statistics):
+        body = unbounded(groups, statistics)
         return replace(body, most=1e9) if body.joins else body
 
     monkeypatch.setattr(bm25, "score", everything)

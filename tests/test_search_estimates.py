@@ -1,0 +1,134 @@
+"""Very many matches (search.engine, above EXACT_LIMIT): the count and the facets are
+estimated from a sample of the matches and say so; the page is still the exact one."""
+
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from articles.models import Column
+from search import engine, rows
+from search.query import parse
+
+
+@pytest.fixture
+def archive(seed, column_factory, monkeypatch):
+    """300 generated columns and 60 with "klant" or "medewerkers" in the title (some
+    in the lead too), searched as if they were an archive far larger than
+    EXACT_LIMIT: samples of about 40 matches."""
+    call_command("generate_corpus", 300, seed=3, stdout=io.StringIO())
+    for number in range(60):
+        word = "klant" if number % 2 else "medewerkers"
+        column_factory(
+            title=f"De {word} nummer {number}",
+            lead=f"Over de {word} en de organisatie." if number % 3 else "",
+            body=" ".join(["klant"] * (number % 7 + 1) + ["tekst"] * (50 + number * 9)),
+        )
+    monkeypatch.setattr(engine, "EXACT_LIMIT", 50)
+    monkeypatch.setattr(engine, "SAMPLE", 40)
+
+
+def exactly(monkeypatch, *args, **kwargs):
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "EXACT_LIMIT", 10**9)
+        return engine.search(*args, **kwargs)
+
+
+def ids(results):
+    return [hit.column.pk for hit in results.hits]
+
+
+QUERIES = ["klant", "klanten medewerkers", "organisatie OR leiderschap", "medewerker*"]
+
+
+@pytest.mark.parametrize("number", [1, 2])
+def test_the_page_is_the_exact_one(archive, monkeypatch, number):
+    estimated = {text: engine.search(text, page=number) for text in QUERIES}
+    assert any(results.estimated for results in estimated.values())
+    for text, results in estimated.items():
+        assert ids(results) == ids(exactly(monkeypatch, text, page=number)), text
+        assert len(results.hits) == 10
+
+
+def test_a_page_the_titles_cannot_prove_is_read_exactly(archive, monkeypatch):
+    # Most columns say "niet", few titles do: the candidates (a query word in the
+    # title) are too few, so every match is read.
+    text = "niet"
+    assert Column.objects.filter(title__icontains=text).count() < 10
+    results = engine.search(text)
+    assert results.total > engine.EXACT_LIMIT
+    assert not results.estimated
+    exact = exactly(monkeypatch, text)
+    assert (results.total, ids(results)) == (exact.total, ids(exact))
+
+
+def test_the_estimates_are_the_sample_scaled_up(archive):
+    query = engine._prefix_words(parse("klant"))
+    found = engine._Matches(query, {"themes": [], "author": "", "year": None}, engine.RELEVANCE)
+    buckets = found._buckets()
+    assert buckets < rows.BUCKETS
+    matching = engine.matching(Column.objects.published(), query)
+    sample = [
+        (pk, author)
+        for pk, author in matching.values_list("pk", "author__slug")
+        if rows.bucket(pk) < buckets
+    ]
+    scale = rows.BUCKETS / buckets
+    results = engine.search("klant")
+    assert results.estimated
+    assert results.total == engine.about(len(sample) * scale)
+    assert results.total != matching.count()  # an estimate, not the count
+    authors = {
+        slug: engine.about(count * scale)
+        for slug, count in Counter(author for _, author in sample).items()
+    }
+    shown = {facet.value: facet.count for facet in results.facets["auteur"]}
+    assert shown == {slug: authors[slug] for slug in shown}
+    assert len(shown) == 10
+    assert min(shown.values()) >= max(n for slug, n in authors.items() if slug not in shown)
+
+
+def test_the_buckets_are_alike_in_python_and_sql(db):
+    numbers = [1, 2, 3, 1023, 1024, 65_537, 10**6 + 7, 2**31 - 1, 3 * 10**9]
+    select = " UNION ALL ".join(f"SELECT {rows.bucket_sql(number)}" for number in numbers)
+    with connection.cursor() as cursor:
+        cursor.execute(select)
+        assert [bucket for (bucket,) in cursor.fetchall()] == [rows.bucket(n) for n in numbers]
+    spread = Counter(rows.bucket(number) * 8 // rows.BUCKETS for number in range(1, 8001))
+    assert all(950 <= count <= 1050 for count in spread.values())
+
+
+@pytest.mark.parametrize(
+    "number, rounded",
+    [(7, 7), (57.4, 57), (99, 99), (123, 120), (99_894, 100_000), (12_501, 13_000)],
+)
+def test_estimates_are_rounded_to_two_digits(number, rounded):
+    assert engine.about(number) == rounded
+
+
+def test_the_page_and_the_json_say_it_is_an_estimate(archive, client):
+    page = client.get("/zoeken/", {"q": "klant"}).content.decode()
+    assert "Ongeveer" in page
+    assert "geschat op een steekproef" in page
+    assert "ca. " in page
+    data = client.get("/zoeken/", {"q": "klant", "formaat": "json"}).json()
+    assert data["estimated"] is True
+    exact = client.get("/zoeken/", {"q": "evenwaardigheid", "formaat": "json"}).json()
+    assert exact["estimated"] is False
+
+
+def test_past_the_estimated_end_the_last_page_is_counted_exactly(archive, monkeypatch):
+    results = engine.search("klant", page=10**6)
+    exact = exactly(monkeypatch, "klant")
+    assert not results.estimated
+    assert results.total == exact.total
+    assert results.page.number == results.page.paginator.num_pages
+    assert results.hits
+
+
+def test_sorted_by_date_the_page_is_the_newest_matches(archive, monkeypatch):
+    results = engine.search("klant", order=engine.DATE)
+    assert results.estimated
+    assert ids(results) == ids(exactly(monkeypatch, "klant", order=engine.DATE))

@@ -432,9 +432,10 @@ class _Matches:
         return guess
 
     def _buckets(self):
-        """How many buckets make a sample of about SAMPLE matches."""
-        guess = max(self._guess(), 1)
-        return max(1, min(rows.BUCKETS, math.ceil(rows.BUCKETS * SAMPLE / guess)))
+        """How many buckets make a sample of about SAMPLE matches; all of them (no
+        sample) when that would be more than a quarter."""
+        buckets = math.ceil(rows.BUCKETS * SAMPLE / max(self._guess(), 1))
+        return max(1, buckets) if buckets <= rows.BUCKETS // 4 else rows.BUCKETS
 
     def _proven(self, page, limit):
         """Whether the candidates' page is the exact one: full, and its last row

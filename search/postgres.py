@@ -17,8 +17,9 @@ phrases as a filter before the positional check (as Elasticsearch's `index_phras
 
 So that the GIN index alone can narrow a very common word's matches (search.engine,
 above EXACT_LIMIT), `document` also holds the row's sample bucket ("#17", see
-rows.bucket) and each word of the title marked ("@klant"): a sample of the matches, or
-those with a query word in the title, are then read without the other rows.
+rows.bucket) and its group of buckets ("#g1"), and each word of the title marked
+("@klant"): a sample of the matches, or those with a query word in the title, are then
+read without the other rows.
 """
 
 from contextlib import contextmanager
@@ -116,6 +117,9 @@ def match(query):
 
 
 BUCKET, TITLED = "#", "@"
+# Besides its bucket ("#17"), a row's `document` holds its group of this many buckets
+# ("#g1" for 16 to 31).
+BUCKET_GROUP = 16
 # The first characters of the lexemes that are not words (analysed words begin with a
 # letter or digit).
 MARKS = (TEXT_PAIR, META_PAIR, BUCKET, TITLED)
@@ -123,9 +127,14 @@ MARKS = (TEXT_PAIR, META_PAIR, BUCKET, TITLED)
 
 def sampled(query, buckets):
     """A condition (and parameters) on `r`: it matches `query` and its bucket
-    (rows.bucket) is below `buckets`."""
-    either = " | ".join(f"'{BUCKET}{number}'" for number in range(buckets))
-    return "r.document @@ %s::tsquery", [f"{tsquery(query)} & ({either})"]
+    (rows.bucket) is below `buckets`: through the lexemes of whole groups of buckets,
+    and of single ones for the rest, so the GIN index reads a few short lists."""
+    if buckets >= rows.BUCKETS:
+        return match(query)
+    groups, _ = divmod(buckets, BUCKET_GROUP)
+    either = [f"'{BUCKET}g{number}'" for number in range(groups)]
+    either += [f"'{BUCKET}{number}'" for number in range(groups * BUCKET_GROUP, buckets)]
+    return "r.document @@ %s::tsquery", [f"{tsquery(query)} & ({' | '.join(either)})"]
 
 
 def titled(query):
@@ -195,6 +204,7 @@ def row_values(doc):
             pairs=(TEXT_PAIR, META_PAIR, TEXT_PAIR, TEXT_PAIR),
             marks=[
                 f"{BUCKET}{rows.bucket(doc.column_id)}",
+                f"{BUCKET}g{rows.bucket(doc.column_id) // BUCKET_GROUP}",
                 *(TITLED + token for token in doc.title),
             ],
         ),

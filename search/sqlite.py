@@ -69,6 +69,8 @@ def sampled(query, buckets):
     """A condition (and parameters) on `r`: it matches `query` and its bucket
     (rows.bucket) is below `buckets`. FTS5 hands the ids over in order; the hash
     drops most of them before any row is looked up."""
+    if buckets >= rows.BUCKETS:
+        return match(query)
     sql, params = matching_ids(query)
     return f"r.column_id IN ({sql} AND {rows.bucket_sql('rowid')} < %s)", [*params, buckets]
 

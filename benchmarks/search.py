@@ -8,8 +8,10 @@ phrase, prefix, OR, exclusion, typo and compound queries of (a) the complete sea
 snippets, facets, count, correction of typos and compounds) and (b) the same words
 through an `icontains` ORM filter (count + newest 10), with the CPU time the search
 took in the benchmark's own process (all of it on SQLite, the client's part on
-PostgreSQL): on a loaded machine a steadier measure than the wall clock. Each
-combination runs in its own process.
+PostgreSQL): on a loaded machine a steadier measure than the wall clock; and the peak
+RSS of a fresh process that serves the mix through the middleware stack as a gunicorn
+worker would (each query and its second page, three times). Each combination runs in
+its own process.
 
     .venv/bin/python benchmarks/search.py --insight [--sizes 10000] [--databases ...]
 
@@ -266,6 +268,7 @@ def run_one(size, repeat, profile, insight=False):
     reset_queries()
     return {
         **insight_times,
+        "worker_rss_mb": _worker_rss(),
         "build_s": build,
         "size_mb": size_bytes / 1e6 if size_bytes else None,
         "p50": statistics.median(engine_times),
@@ -278,6 +281,33 @@ def run_one(size, repeat, profile, insight=False):
         "phases_ms": {name: statistics.median(v) * 1000 for name, v in phases.items()},
         "load": os.getloadavg()[0],
     }
+
+
+def _worker_rss():
+    """The peak RSS (MB) of a fresh process that serves the query mix as a gunicorn
+    worker would: the whole middleware stack and the page, three times each."""
+    output = subprocess.run(
+        [sys.executable, __file__, "--worker"], check=True, stdout=subprocess.PIPE, text=True
+    ).stdout
+    return float(output.strip().splitlines()[-1])
+
+
+def run_worker():
+    """Inside the process of `_worker_rss`: print its peak RSS in MB."""
+    _setup_django()
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    client = Client()
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        for _ in range(3):
+            for text in [text for texts in QUERIES.values() for text in texts]:
+                for page in (1, 2):
+                    response = client.get("/zoeken/", {"q": text, "pagina": page})
+                    assert response.status_code == 200, (text, response.status_code)
+    with open("/proc/self/status") as status:
+        peak = next(line for line in status if line.startswith("VmHWM:"))
+    print(int(peak.split()[1]) / 1024)
 
 
 def run_as_you_type(size, repeat, profile):
@@ -379,7 +409,11 @@ def main():
         help="the corpus: generate_corpus --profile (default uniform)",
     )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        run_worker()
+        return
     if args.child:
         if args.as_you_type:
             result = run_as_you_type(args.child, args.repeat, args.profile)
@@ -448,16 +482,17 @@ def print_as_you_type_table(rows):
 def print_table(rows):
     print(
         "| columns | corpus | database | index build | index size | search p50 | search p95 "
-        "| CPU p50 | CPU p95 | icontains p50 | icontains p95 | load avg |"
+        "| CPU p50 | CPU p95 | icontains p50 | icontains p95 | worker RSS | load avg |"
     )
-    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size, corpus, database, r in rows:
         size_text = f"{r['size_mb']:.1f} MB" if r["size_mb"] else "n/a"
         print(
             f"| {size:,} | {corpus} | {database} | {r['build_s']:.1f} s | {size_text} "
             f"| {r['p50']:.1f} ms | {r['p95']:.1f} ms "
             f"| {r['cpu_p50']:.1f} ms | {r['cpu_p95']:.1f} ms "
-            f"| {r['naive_p50']:.1f} ms | {r['naive_p95']:.1f} ms | {r['load']:.1f} |"
+            f"| {r['naive_p50']:.1f} ms | {r['naive_p95']:.1f} ms "
+            f"| {r['worker_rss_mb']:.0f} MB | {r['load']:.1f} |"
         )
     print()
     kinds = list(QUERIES)

@@ -287,8 +287,8 @@ def _names_note(names, matches, query):
 # SAMPLE of them, the rows of the first few of rows.BUCKETS buckets. When the sample
 # says there are more than EXACT_LIMIT matches, the count and the facets are the
 # sample's, scaled up and marked as estimates, and the page is ranked among the
-# matches with a query word in the title, when that provably gives the exact page
-# (see _Matches). Otherwise, and always below EXACT_LIMIT, every match is read.
+# matches with a query word in the title, when that provably gives the exact page,
+# else among all (see _Matches). Below EXACT_LIMIT, every match is read and counted.
 EXACT_LIMIT = 10_000
 SAMPLE = 2_500
 
@@ -308,7 +308,8 @@ class _Matches:
     lacks the title's points of each group, so it scores at most `outside` (the most
     of the short fields, less the title's points, plus the most of the body). When
     the page's last candidate scores more than that, the page is the exact one;
-    otherwise the exact statement runs after all.
+    otherwise a second statement reads the page from every match (the sample's
+    counts stand).
     """
 
     PAGE, AUTHOR, YEAR, THEMES = range(4)
@@ -379,26 +380,34 @@ class _Matches:
     def read(self, *, offset, limit, page_only=False, exact=False):
         """The ids of the page at `offset`; unless `page_only`, count and group too:
         from a sample when there are very many matches, unless `exact`."""
-        if not page_only:
-            if not exact and min(self.statistics.columns, self._guess()) > EXACT_LIMIT:
-                ids = self._read_sample(offset, limit)
-                if ids is not None:
-                    return ids
-            self._reset()
-        match = backend().match(self.query)
-        matches_sql, matches_params = self._rows("m", match)
+        if page_only:
+            return self._read_all(offset, limit, grouped=False)
+        if not exact and min(self.statistics.columns, self._guess()) > EXACT_LIMIT:
+            ids = self._read_sample(offset, limit)
+            if ids is not None:
+                return ids
+        self._reset()
+        return self._read_all(offset, limit, grouped=True)
+
+    def _read_all(self, offset, limit, grouped):
+        """The page's ids, from every match; `grouped`: count and group them too."""
+        matches_sql, matches_params = self._rows("m", backend().match(self.query))
         page_sql, page_params = self._page(offset, limit)
         sql = f"WITH {matches_sql} "
-        if page_only:
-            sql += page_sql
-        else:
+        if grouped:
             # The page first: PostgreSQL types the NULLs of the other parts by it.
             sql += f"SELECT * FROM ({page_sql}) p{self._groups('m')}"
-        return [pk for _, _, pk in self._execute(sql, [*matches_params, *page_params])]
+        else:
+            sql += page_sql
+        page = self._execute(sql, [*matches_params, *page_params])
+        if grouped:
+            self.total = sum(self.years.values())
+        return [pk for _, _, pk in page]
 
     def _read_sample(self, offset, limit):
-        """The page's ids with the count and facets of a sample, or None when the
-        matches are too few to estimate or the candidates do not prove the page."""
+        """The page's ids with the count and facets of a sample; None when the sample
+        holds too few matches to estimate. When the candidates do not prove the page,
+        it is read from every match (the sample's counts stand)."""
         buckets = self._buckets()
         sample_sql, sample_params = self._rows(
             "s", backend().sampled(self.query, buckets), scored=False
@@ -411,12 +420,15 @@ class _Matches:
         page_sql, page_params = self._page(offset, limit)
         sql = f"WITH {sample_sql}, {matches_sql} SELECT * FROM ({page_sql}) p{self._groups('s')}"
         page = self._execute(sql, [*sample_params, *matches_params, *page_params])
+        self.total = sum(self.years.values())
         if buckets < rows.BUCKETS:
             self._scale(rows.BUCKETS / buckets)
-        if self.total <= EXACT_LIMIT or not self._proven(page, limit):
+            self.estimated = True
+        if self.total <= EXACT_LIMIT:
             self._reset()
             return None
-        self.estimated = buckets < rows.BUCKETS
+        if not self._proven(page, limit):
+            return self._read_all(offset, limit, grouped=False)
         return [pk for _, _, pk in page]
 
     def _guess(self):
@@ -455,8 +467,8 @@ class _Matches:
         self.total = about(self.total * factor)
 
     def _execute(self, sql, params):
-        """Run the statement; keep its counts; return the page's rows (score, date, id)
-        in order."""
+        """Run the statement; keep its counts (the total is theirs to add up); return
+        the page's rows (score, date, id) in order."""
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = cursor.fetchall()
@@ -476,7 +488,6 @@ class _Matches:
                 for theme in text.split():
                     themes[theme] += number
         self.themes.update({int(theme): number for theme, number in themes.items()})
-        self.total = sum(self.years.values())
         # The order within the page, whatever order UNION ALL returns its rows in.
         return sorted(page, reverse=True)
 

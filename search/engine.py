@@ -334,7 +334,7 @@ class _Matches:
     def _rows(self, name, match, within=None, scored=True):
         """The CTE `name` (and parameters) of the search rows that meet `match` (a
         condition and its parameters) and the filters, with their score (`within`:
-        see the backends' `titled`)."""
+        see the backends' `titled` and `restriction`)."""
         score_sql, score_params, _ = _score(self.query, self.order if scored else DATE, within)
         where, where_params = _where(match, **self.filters)
         return (
@@ -391,7 +391,8 @@ class _Matches:
 
     def _read_all(self, offset, limit, grouped):
         """The page's ids, from every match; `grouped`: count and group them too."""
-        matches_sql, matches_params = self._rows("m", backend().match(self.query))
+        restriction = backend().restriction(self.query)
+        matches_sql, matches_params = self._rows("m", backend().match(self.query), restriction)
         page_sql, page_params = self._page(offset, limit)
         sql = f"WITH {matches_sql} "
         if grouped:
@@ -526,7 +527,7 @@ def _score(query, order, within=None):
     of terms (a word, or words joined by OR), WEIGHTS points for each short field
     that one of its terms occurs in, and the points of phrases and tiers. The body's
     BM25 is added for the page only (`_Matches._page`). Sorting by date needs no
-    score. `within`: see the backends' `titled`."""
+    score. `within`: see the backends' `titled` and `restriction`."""
     if order == DATE:
         return "0", [], 0
     parts, params = [], []

@@ -61,14 +61,21 @@ def planner():
 
     For a word in most rows the planner prefers a sequential scan, which decompresses
     every row's `document`: ten times slower than the bitmap of the GIN index, which
-    for a word needs no recheck. SET LOCAL ends with the transaction; inside a larger
-    one (tests, ATOMIC_REQUESTS) the default comes back at the end of the block."""
+    for a word needs no recheck. And without JIT compilation: the statements are
+    planned as costly (many matches), and compiling them took longer (29 ms) than
+    running them saved. SET LOCAL ends with the transaction; inside a larger one
+    (tests, ATOMIC_REQUESTS) the defaults come back at the end of the block."""
     nested = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+        )
         yield
         if nested:
-            cursor.execute("SET LOCAL enable_seqscan = DEFAULT")
+            cursor.execute(
+                "SELECT set_config(name, reset_val, true) FROM pg_settings"
+                " WHERE name IN ('enable_seqscan', 'jit')"
+            )
 
 
 TEXT_PAIR, META_PAIR = "~", "^"
@@ -140,10 +147,10 @@ def sampled(query, buckets):
 def titled(query):
     """A condition (and parameters) on `r`: it matches `query` and its title holds one
     of the query's terms (a phrase: all its words); no restriction for the score's
-    conditions, which read the row's own small vectors."""
+    conditions but `restriction(query)`."""
     terms = [term for group in query.match_groups for term in group]
     either = " | ".join(_titled(term) for term in terms)
-    return "r.document @@ %s::tsquery", [f"{tsquery(query)} & ({either})"], None
+    return "r.document @@ %s::tsquery", [f"{tsquery(query)} & ({either})"], restriction(query)
 
 
 def _titled(term):
@@ -158,11 +165,18 @@ def in_field(field, group, within=None):
     return f"r.{field} @@ %s::tsquery", [" | ".join(_term(term, pairs=False) for term in group)]
 
 
+def restriction(query):
+    """What every row the search scores matches (`within` of the conditions below):
+    `query`, so the GIN index hands over only the ids of matches. One word of many
+    terms, in every column, would otherwise be all the ids of the archive."""
+    return tsquery(query)
+
+
 def in_document(terms, within=None):
     """A condition (and parameters) on the search row `r`: one of `terms` occurs in
     any field (the ids through the GIN index, probed per row)."""
     query = " | ".join(_term(term, pairs=True) for term in terms)
-    return f"r.column_id IN (SELECT * FROM {IDS_FUNCTION}(%s::tsquery))", [query]
+    return f"r.column_id IN (SELECT * FROM {IDS_FUNCTION}(%s::tsquery))", [_within(query, within)]
 
 
 def in_text(terms, within=None):
@@ -170,7 +184,11 @@ def in_text(terms, within=None):
     occurs in the text (title, lead or body), not only in the author's or theme
     names: through the pairs of the text fields (see `tsvector`)."""
     query = " | ".join(_term(term, pairs=TEXT_PAIR) for term in terms)
-    return f"r.column_id IN (SELECT * FROM {IDS_FUNCTION}(%s::tsquery))", [query]
+    return f"r.column_id IN (SELECT * FROM {IDS_FUNCTION}(%s::tsquery))", [_within(query, within)]
+
+
+def _within(query, within):
+    return f"({query}) & ({within})" if within else query
 
 
 def tsvector(*fields, pairs=(), marks=()):

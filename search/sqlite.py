@@ -75,6 +75,12 @@ def sampled(query, buckets):
     return f"r.column_id IN ({sql} AND {rows.bucket_sql('rowid')} < %s)", [*params, buckets]
 
 
+def restriction(query):
+    """No restriction of the score's conditions to the matches: FTS5 reads each list
+    once, and a longer expression would cost more than it saves."""
+    return None
+
+
 def titled(query):
     """A condition (and parameters) on `r`: it matches `query` and its title holds one
     of the query's terms; and the restriction to pass as `within` to the conditions

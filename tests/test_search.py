@@ -427,7 +427,7 @@ def test_query_count_does_not_grow_with_the_number_of_results(client, db, settin
     many, shown_many = count_queries()
     assert (shown_few, shown_many) == (2, 22)
     # On PostgreSQL the search also runs a savepoint (the test's transaction) and
-    # sets, then resets, the planner option (articles.search.postgres.planner).
+    # sets, then resets, the planner's options (search.postgres.planner).
     planner = 4 if connection.vendor == "postgresql" else 0
     assert few == many <= 6 + planner
 

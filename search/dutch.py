@@ -20,7 +20,7 @@ import Stemmer
 # PostgreSQL the meta field's pairs start with "^", the text's with "~".
 # 5: the body's length in the search rows and its repeated stems (search.bm25).
 # 6: on PostgreSQL `document` holds the row's sample bucket and the title's words
-# marked (search.postgres).
+# marked (search.postgres); on SQLite the short fields have a table of their own.
 ANALYZER_VERSION = 6
 # Snowball 3's "dutch" is the Kraaij-Pohlmann stemmer ("organisaties" and "organisatie"
 # share a stem); pinned through PyStemmer 3.x in pyproject.toml.

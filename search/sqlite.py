@@ -1,5 +1,9 @@
 """SQLite backend: an FTS5 table over the pre-analysed text, one row per column, its
-rowid the column's id (and the search row's).
+rowid the column's id (and the search row's); and one over the short fields alone.
+
+Whether a term is in the title, lead or meta is read from the short fields' table: its
+lists hold only their positions, where a column filter on the whole text's table reads
+each column's positions of the body too (for a word in every column, all of them).
 
 The MATCH expressions are built only from analysed tokens (letters and digits), each
 in double quotes, so nothing a reader types can reach FTS5's own query syntax.
@@ -11,6 +15,7 @@ from . import bm25, rows
 from .query import Query
 
 TABLE = "articles_search_fts"
+SHORT = "articles_search_short"
 # The search rows hold no more than the shared columns here.
 ROW_COLUMNS = []
 # ORM filters on the ids go through the covering index of articles_column (see
@@ -23,13 +28,20 @@ FIELDS = {"title": "{title}", "lead": "{lead}", "meta": "{meta}"}
 def create(cursor):
     rows.create(cursor, "sqlite")
     cursor.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
-        "title, meta, lead, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6')"
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(title, meta, lead, body,"
+        " tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6')"
+    )
+    # Contentless (the text is the whole text's table's), without prefix indexes: a
+    # prefix in the short fields reads few lists.
+    cursor.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {SHORT} USING fts5(title, meta, lead,"
+        " content = '', tokenize = 'unicode61 remove_diacritics 2')"
     )
 
 
 def drop(cursor):
     cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    cursor.execute(f"DROP TABLE IF EXISTS {SHORT}")
     rows.drop(cursor)
 
 
@@ -100,12 +112,11 @@ def _restricted(sql, within):
 
 def in_field(field, group, within=None):
     """A condition (and parameters) on the search row `r`: one of the terms of `group`
-    occurs in `field` (one of FIELDS). FTS5 reads a column filter from the
-    positions of its terms, so this costs little even for a common word. With
+    occurs in `field` (one of FIELDS), read from the short fields' table. With
     `within` (from `titled`), only rows within it."""
     terms = " OR ".join(_term(term) for term in group)
     return (
-        f"r.column_id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)",
+        f"r.column_id IN (SELECT rowid FROM {SHORT} WHERE {SHORT} MATCH %s)",
         [_restricted(f"{FIELDS[field]} : ({terms})", within)],
     )
 
@@ -136,18 +147,16 @@ def row_values(doc):
 
 
 def write(cursor, documents):
+    values = [
+        (doc.column_id, " ".join(doc.title), " ".join(doc.meta), " ".join(doc.lead))
+        for doc in documents
+    ]
     cursor.executemany(
         f"INSERT INTO {TABLE} (rowid, title, meta, lead, body) VALUES (%s, %s, %s, %s, %s)",
-        [
-            (
-                doc.column_id,
-                " ".join(doc.title),
-                " ".join(doc.meta),
-                " ".join(doc.lead),
-                " ".join(doc.body),
-            )
-            for doc in documents
-        ],
+        [(*row, " ".join(doc.body)) for row, doc in zip(values, documents, strict=True)],
+    )
+    cursor.executemany(
+        f"INSERT INTO {SHORT} (rowid, title, meta, lead) VALUES (%s, %s, %s, %s)", values
     )
 
 
@@ -167,11 +176,19 @@ def stems(cursor, column_ids):
 
 
 def delete(cursor, column_ids):
-    cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk in column_ids])
+    ids = [(pk,) for pk in column_ids]
+    # A contentless table forgets a row by being told what it held.
+    cursor.executemany(
+        f"INSERT INTO {SHORT} ({SHORT}, rowid, title, meta, lead)"
+        f" SELECT 'delete', rowid, title, meta, lead FROM {TABLE} WHERE rowid = %s",
+        ids,
+    )
+    cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", ids)
 
 
 def clear(cursor):
     cursor.execute(f"DELETE FROM {TABLE}")
+    cursor.execute(f"INSERT INTO {SHORT} ({SHORT}) VALUES ('delete-all')")
 
 
 def size(cursor):
@@ -179,8 +196,9 @@ def size(cursor):
     dbstat virtual table; None without it)."""
     try:
         cursor.execute(
-            "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE %s OR name LIKE %s OR name LIKE %s",
-            [TABLE + "%", rows.TABLE + "%", bm25.TABLE + "%"],
+            "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE %s OR name LIKE %s OR name LIKE %s"
+            " OR name LIKE %s",
+            [TABLE + "%", SHORT + "%", rows.TABLE + "%", bm25.TABLE + "%"],
         )
     except Exception:
         return None

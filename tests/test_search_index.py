@@ -155,3 +155,44 @@ def test_a_new_author_and_date_move_the_column_in_the_facets(column_factory):
     column.published_at = timezone.now() + timedelta(days=1)
     column.save()
     assert search.search("otter").total == 0
+
+
+def test_the_fields_points_follow_every_change_as_a_rebuild_makes_them(column_factory):
+    """Which columns hold a word in their title, lead or names is kept apart from the
+    text on SQLite (search.sqlite.SHORT, a table that forgets a row only by being
+    told what it held): after edits and a delete, every score is a rebuild's."""
+    from search import engine
+    from search.index import backend
+    from search.query import parse
+
+    made = [
+        column_factory(
+            title=f"Klant nummer {number}", lead="Over medewerkers.", body="Tekst klant nummer."
+        )
+        for number in range(4)
+    ]
+    made[0].title, made[0].lead = "Medewerkers eerst", "Geen klant hier."
+    made[0].save()
+    made[1].delete()
+    made[2].themes.set([factories.ThemeFactory(name="Klantreis", slug="klantreis")])
+
+    def scores():
+        found = {}
+        for text in ["klant", "medewerkers", "klantreis", "eerst klant", "nummer"]:
+            matches = engine._Matches(
+                engine._prefix_words(parse(text)),
+                {"themes": [], "author": "", "year": None},
+                engine.RELEVANCE,
+            )
+            rows_sql, rows_params = matches._rows("m", backend().match(matches.query))
+            page_sql, page_params = matches._page(offset=0, limit=100)
+            with connection.cursor() as cursor:
+                cursor.execute(f"WITH {rows_sql} {page_sql}", [*rows_params, *page_params])
+                found[text] = {pk: score for _, pk, score, *_ in cursor.fetchall()}
+        return found
+
+    kept = scores()
+    assert max(kept["medewerkers"], key=kept["medewerkers"].get) == made[0].pk
+    assert kept["nummer"][made[0].pk] < kept["nummer"][made[2].pk]  # its title lost it
+    search.rebuild()
+    assert scores() == kept

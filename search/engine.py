@@ -142,10 +142,11 @@ def search(
                     found, ids, query = corrected, corrected_ids, widened[0]
                     results.query, results.corrected = query, widened[1]
         paginator = Paginator(range(found.total), per_page)
+        if found.estimated and (page > paginator.num_pages or len(ids) < per_page):
+            # Near the end of an estimate, which may be too high or too low: count.
+            ids = found.read(offset=offset, limit=per_page, exact=True)
+            paginator = Paginator(range(found.total), per_page)
         if page > paginator.num_pages:  # past the end: show the last page
-            if found.estimated:  # of the exact count
-                found.read(offset=0, limit=per_page, exact=True)
-                paginator = Paginator(range(found.total), per_page)
             page = paginator.num_pages
             if found.total:
                 ids = found.read(offset=(page - 1) * per_page, limit=per_page, page_only=True)
@@ -213,8 +214,8 @@ def _begins_with(start):
 
 
 def _columns(ids):
-    """The page's columns in the order of `ids`. Their themes are among the theme
-    facet's (fetched there), so no prefetch is needed."""
+    """The page's columns in the order of `ids`. Their themes are fetched with the
+    theme facet's (`_facets`), so no prefetch is needed."""
     columns = Column.objects.select_related("author").with_annotations().in_bulk(ids)
     return [columns[pk] for pk in ids if pk in columns]
 
@@ -408,8 +409,30 @@ class _Matches:
     def _read_sample(self, offset, limit):
         """The page's ids with the count and facets of a sample; None when the sample
         holds too few matches to estimate. When the candidates do not prove the page,
-        it is read from every match (the sample's counts stand)."""
-        buckets = self._buckets()
+        it is read from every match (the sample's counts stand). A sample much
+        smaller than SAMPLE (the guess ignores filters and the other groups) is taken
+        again, larger."""
+        buckets = self._buckets(self._guess())
+        page, sampled = self._sample(buckets, offset, limit)
+        estimate = sampled * rows.BUCKETS / buckets
+        if sampled < SAMPLE // 4 and estimate > EXACT_LIMIT:
+            self._reset()
+            buckets = self._buckets(estimate)
+            page, sampled = self._sample(buckets, offset, limit)
+        self.total = sampled
+        if buckets < rows.BUCKETS:
+            self._scale(rows.BUCKETS / buckets)
+            self.estimated = True
+        if self.total <= EXACT_LIMIT:
+            self._reset()
+            return None
+        if not self._proven(page, limit):
+            return self._read_all(offset, limit, grouped=False)
+        return [pk for _, _, pk in page]
+
+    def _sample(self, buckets, offset, limit):
+        """One statement: the counts of the sample of `buckets`, and the candidates'
+        page. Returns the page's rows and the sample's size."""
         sample_sql, sample_params = self._rows(
             "s", backend().sampled(self.query, buckets), scored=False
         )
@@ -421,16 +444,7 @@ class _Matches:
         page_sql, page_params = self._page(offset, limit)
         sql = f"WITH {sample_sql}, {matches_sql} SELECT * FROM ({page_sql}) p{self._groups('s')}"
         page = self._execute(sql, [*sample_params, *matches_params, *page_params])
-        self.total = sum(self.years.values())
-        if buckets < rows.BUCKETS:
-            self._scale(rows.BUCKETS / buckets)
-            self.estimated = True
-        if self.total <= EXACT_LIMIT:
-            self._reset()
-            return None
-        if not self._proven(page, limit):
-            return self._read_all(offset, limit, grouped=False)
-        return [pk for _, _, pk in page]
+        return page, sum(self.years.values())
 
     def _guess(self):
         """How many matches there are at most, from the words' frequencies (the
@@ -444,10 +458,11 @@ class _Matches:
                 guess = min(guess, sum(statistics.frequency.get(t.stems[0], 0) for t in group))
         return guess
 
-    def _buckets(self):
-        """How many buckets make a sample of about SAMPLE matches; all of them (no
-        sample) when that would be more than a quarter."""
-        buckets = math.ceil(rows.BUCKETS * SAMPLE / max(self._guess(), 1))
+    @staticmethod
+    def _buckets(guess):
+        """How many buckets make a sample of about SAMPLE of `guess` matches; all of
+        them (no sample) when that would be more than a quarter."""
+        buckets = math.ceil(rows.BUCKETS * SAMPLE / max(guess, 1))
         return max(1, buckets) if buckets <= rows.BUCKETS // 4 else rows.BUCKETS
 
     def _proven(self, page, limit):
@@ -590,10 +605,12 @@ def _top(facets):
 
 def _facets(found, filters):
     """Theme, author and year facets of the matches, largest first, then by name; and
-    the themes of the matches by id."""
+    the themes of the matches by id (those of the page's columns included: a sample's
+    facets may lack a rare one)."""
     if not found.total:
         return {"thema": [], "auteur": [], "jaar": []}, {}
-    themes = Theme.objects.in_bulk(found.themes)
+    paged = {pk for themes in found.page_themes.values() for pk in themes}
+    themes = Theme.objects.in_bulk(set(found.themes) | paged)
 
     def largest(facets):
         return _top(sorted(facets, key=lambda facet: (-facet.count, facet.label, facet.value)))
@@ -602,6 +619,7 @@ def _facets(found, filters):
         "thema": largest(
             Facet(theme.slug, theme.name, found.themes[pk], theme.slug in filters["themes"])
             for pk, theme in themes.items()
+            if pk in found.themes
         ),
         "auteur": largest(
             Facet(slug, name, count, slug == filters["author"])

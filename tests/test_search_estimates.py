@@ -7,10 +7,13 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count
 
-from articles.models import Column
+from articles.models import Column, Theme
 from search import engine, rows
 from search.query import parse
+
+from .factories import ThemeFactory
 
 
 @pytest.fixture
@@ -70,7 +73,7 @@ def test_a_page_the_titles_cannot_prove_is_ranked_among_all_matches(archive, mon
 def test_the_estimates_are_the_sample_scaled_up(archive):
     query = engine._prefix_words(parse("klant"))
     found = engine._Matches(query, {"themes": [], "author": "", "year": None}, engine.RELEVANCE)
-    buckets = found._buckets()
+    buckets = found._buckets(found._guess())
     assert buckets < rows.BUCKETS
     matching = engine.matching(Column.objects.published(), query)
     sample = [
@@ -135,3 +138,54 @@ def test_sorted_by_date_the_page_is_the_newest_matches(archive, monkeypatch):
     results = engine.search("klant", order=engine.DATE)
     assert results.estimated
     assert ids(results) == ids(exactly(monkeypatch, "klant", order=engine.DATE))
+
+
+def test_a_page_column_keeps_a_theme_the_sample_missed(archive):
+    query = engine._prefix_words(parse("klant"))
+    found = engine._Matches(query, {"themes": [], "author": "", "year": None}, engine.RELEVANCE)
+    buckets = found._buckets(found._guess())
+    results = engine.search("klant")
+    assert results.estimated
+    # A column of the page outside the sample gets a theme no other column has.
+    hit = next(hit for hit in results.hits if rows.bucket(hit.column.pk) >= buckets)
+    rare = ThemeFactory(name="Uniekthema", slug="uniekthema")
+    hit.column.themes.add(rare)
+    again = engine.search("klant")
+    shown = next(h for h in again.hits if h.column.pk == hit.column.pk)
+    assert rare.name in [theme.name for theme in shown.themes]
+
+
+@pytest.mark.parametrize("text", ["klant", "organisatie", "medewerker*"])
+def test_the_last_pages_of_an_estimate_are_counted(archive, monkeypatch, text):
+    # One column a page: whether the estimate is above or below the count, the pages
+    # near its end show their column, and a page past the end shows the last one.
+    exact = exactly(monkeypatch, text, per_page=1)
+    estimated = engine.search(text, per_page=1)
+    assert estimated.estimated
+    for number in {exact.total, estimated.total, exact.total + 5, estimated.total + 5}:
+        results = engine.search(text, page=number, per_page=1)
+        last = min(number, exact.total)
+        assert results.page.number == last, number
+        assert ids(results) == ids(exactly(monkeypatch, text, page=last, per_page=1))
+
+
+def test_a_sample_far_smaller_than_asked_is_taken_again(archive, monkeypatch):
+    # Filtered by a theme: the guess (the columns that hold "klant") ignores the
+    # filter, so the first sample holds few matches; the second is larger (here:
+    # every match, so the counts are exact).
+    monkeypatch.setattr(engine, "EXACT_LIMIT", 10)
+    monkeypatch.setattr(engine, "SAMPLE", 80)
+    theme = Theme.objects.annotate(count=Count("themed_columns")).order_by("-count").first()
+    assert 40 <= theme.count <= 150
+    taken = []
+    sample = engine._Matches._sample
+
+    def spy(self, buckets, offset, limit):
+        taken.append(buckets)
+        return sample(self, buckets, offset, limit)
+
+    monkeypatch.setattr(engine._Matches, "_sample", spy)
+    results = engine.search("klant", themes=[theme.slug])
+    assert len(taken) == 2 and taken[0] < taken[1] == rows.BUCKETS, taken
+    exact = exactly(monkeypatch, "klant", themes=[theme.slug])
+    assert (ids(results), results.total, results.estimated) == (ids(exact), exact.total, False)

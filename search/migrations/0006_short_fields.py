@@ -1,5 +1,7 @@
-"""On SQLite, the FTS5 table of the short fields (search.sqlite.SHORT). The index is
-filled by the rebuild that ANALYZER_VERSION 6 asks for after migrating."""
+"""On SQLite, the FTS5 table of the short fields (search.sqlite.SHORT), filled from the
+whole text's table: it must hold every row that table holds, or the 'delete' of a
+saved column would find nothing to forget. (Coming from version 5, the rebuild that
+ANALYZER_VERSION 6 asks for after migrating writes it again.)"""
 
 from django.db import migrations
 
@@ -10,6 +12,11 @@ def create(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
         with schema_editor.connection.cursor() as cursor:
             sqlite.create(cursor)
+            cursor.execute(f"INSERT INTO {sqlite.SHORT} ({sqlite.SHORT}) VALUES ('delete-all')")
+            cursor.execute(
+                f"INSERT INTO {sqlite.SHORT} (rowid, title, meta, lead)"
+                f" SELECT rowid, title, meta, lead FROM {sqlite.TABLE}"
+            )
 
 
 def drop(apps, schema_editor):

@@ -320,9 +320,6 @@ class _Matches:
         self.statistics = bm25.Statistics(bm25.wanted(query.match_groups))
         relevance = order == RELEVANCE
         self.body = bm25.score(query.match_groups, self.statistics) if relevance else bm25.NONE
-        # What a match without a query word in its title can score at most.
-        self.outside = _score(query, order)[2] + self.body.most
-        self.outside -= WEIGHTS["title"] * len(query.match_groups)
         self._reset()
 
     def _reset(self):
@@ -383,8 +380,9 @@ class _Matches:
         from a sample when there are very many matches, unless `exact`."""
         if page_only:
             return self._read_all(offset, limit, grouped=False)
-        if not exact and min(self.statistics.columns, self._guess()) > EXACT_LIMIT:
-            ids = self._read_sample(offset, limit)
+        guess = self._guess()
+        if not exact and guess > EXACT_LIMIT:
+            ids = self._read_sample(offset, limit, guess)
             if ids is not None:
                 return ids
         self._reset()
@@ -401,25 +399,21 @@ class _Matches:
             sql += f"SELECT * FROM ({page_sql}) p{self._groups('m')}"
         else:
             sql += page_sql
-        page = self._execute(sql, [*matches_params, *page_params])
-        if grouped:
-            self.total = sum(self.years.values())
-        return [pk for _, _, pk in page]
+        return [pk for _, _, pk in self._execute(sql, [*matches_params, *page_params])]
 
-    def _read_sample(self, offset, limit):
+    def _read_sample(self, offset, limit, guess):
         """The page's ids with the count and facets of a sample; None when the sample
         holds too few matches to estimate. When the candidates do not prove the page,
         it is read from every match (the sample's counts stand). A sample much
         smaller than SAMPLE (the guess ignores filters and the other groups) is taken
         again, larger."""
-        buckets = self._buckets(self._guess())
-        page, sampled = self._sample(buckets, offset, limit)
-        estimate = sampled * rows.BUCKETS / buckets
-        if sampled < SAMPLE // 4 and estimate > EXACT_LIMIT:
+        buckets = self._buckets(guess)
+        page = self._sample(buckets, offset, limit)
+        estimate = self.total * rows.BUCKETS / buckets
+        if self.total < SAMPLE // 4 and estimate > EXACT_LIMIT:
             self._reset()
             buckets = self._buckets(estimate)
-            page, sampled = self._sample(buckets, offset, limit)
-        self.total = sampled
+            page = self._sample(buckets, offset, limit)
         if buckets < rows.BUCKETS:
             self._scale(rows.BUCKETS / buckets)
             self.estimated = True
@@ -431,20 +425,21 @@ class _Matches:
         return [pk for _, _, pk in page]
 
     def _sample(self, buckets, offset, limit):
-        """One statement: the counts of the sample of `buckets`, and the candidates'
-        page. Returns the page's rows and the sample's size."""
-        sample_sql, sample_params = self._rows(
-            "s", backend().sampled(self.query, buckets), scored=False
-        )
+        """One statement: the counts of the sample of `buckets` (all of them: every
+        match), and the candidates' page, whose rows it returns."""
+        if buckets < rows.BUCKETS:
+            sample = backend().sampled(self.query, buckets)
+        else:
+            sample = backend().match(self.query)
+        sample_sql, sample_params = self._rows("s", sample, scored=False)
         if self.order == RELEVANCE:
-            *match, within = backend().titled(self.query)
+            match, within = backend().titled(self.query)
         else:  # the newest matches: read them all, the score is 0
             match, within = backend().match(self.query), None
         matches_sql, matches_params = self._rows("m", match, within)
         page_sql, page_params = self._page(offset, limit)
         sql = f"WITH {sample_sql}, {matches_sql} SELECT * FROM ({page_sql}) p{self._groups('s')}"
-        page = self._execute(sql, [*sample_params, *matches_params, *page_params])
-        return page, sum(self.years.values())
+        return self._execute(sql, [*sample_params, *matches_params, *page_params])
 
     def _guess(self):
         """How many matches there are at most, from the words' frequencies (the
@@ -470,7 +465,10 @@ class _Matches:
         outscores every match outside the candidates."""
         if self.order != RELEVANCE:
             return True
-        return len(page) == limit and page[-1][0] > self.outside
+        # What a match without a query word in its title can score at most.
+        outside = _score(self.query, self.order)[2] + self.body.most
+        outside -= WEIGHTS["title"] * len(self.query.match_groups)
+        return len(page) == limit and page[-1][0] > outside
 
     def _scale(self, factor):
         """The sample's counts as estimates of all the matches' (see `about`)."""
@@ -483,7 +481,7 @@ class _Matches:
         self.total = about(self.total * factor)
 
     def _execute(self, sql, params):
-        """Run the statement; keep its counts (the total is theirs to add up); return
+        """Run the statement; keep its counts and their total, when it counted; return
         the page's rows (score, date, id) in order."""
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -504,6 +502,8 @@ class _Matches:
                 for theme in text.split():
                     themes[theme] += number
         self.themes.update({int(theme): number for theme, number in themes.items()})
+        if len(page) < len(found):
+            self.total = sum(self.years.values())
         # The order within the page, whatever order UNION ALL returns its rows in.
         return sorted(page, reverse=True)
 

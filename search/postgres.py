@@ -136,8 +136,6 @@ def sampled(query, buckets):
     """A condition (and parameters) on `r`: it matches `query` and its bucket
     (rows.bucket) is below `buckets`: through the lexemes of whole groups of buckets,
     and of single ones for the rest, so the GIN index reads a few short lists."""
-    if buckets >= rows.BUCKETS:
-        return match(query)
     groups, _ = divmod(buckets, BUCKET_GROUP)
     either = [f"'{BUCKET}g{number}'" for number in range(groups)]
     either += [f"'{BUCKET}{number}'" for number in range(groups * BUCKET_GROUP, buckets)]
@@ -150,7 +148,7 @@ def titled(query):
     conditions but `restriction(query)`."""
     terms = [term for group in query.match_groups for term in group]
     either = " | ".join(_titled(term) for term in terms)
-    return "r.document @@ %s::tsquery", [f"{tsquery(query)} & ({either})"], restriction(query)
+    return ("r.document @@ %s::tsquery", [f"{tsquery(query)} & ({either})"]), restriction(query)
 
 
 def _titled(term):
@@ -213,6 +211,7 @@ def tsvector(*fields, pairs=(), marks=()):
 
 
 def row_values(doc):
+    bucket = rows.bucket(doc.column_id)
     return (
         tsvector(
             doc.title,
@@ -221,8 +220,8 @@ def row_values(doc):
             doc.body,
             pairs=(TEXT_PAIR, META_PAIR, TEXT_PAIR, TEXT_PAIR),
             marks=[
-                f"{BUCKET}{rows.bucket(doc.column_id)}",
-                f"{BUCKET}g{rows.bucket(doc.column_id) // BUCKET_GROUP}",
+                f"{BUCKET}{bucket}",
+                f"{BUCKET}g{bucket // BUCKET_GROUP}",
                 *(TITLED + token for token in doc.title),
             ],
         ),

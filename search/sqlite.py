@@ -81,8 +81,6 @@ def sampled(query, buckets):
     """A condition (and parameters) on `r`: it matches `query` and its bucket
     (rows.bucket) is below `buckets`. FTS5 hands the ids over in order; the hash
     drops most of them before any row is looked up."""
-    if buckets >= rows.BUCKETS:
-        return match(query)
     sql, params = matching_ids(query)
     return f"r.column_id IN ({sql} AND {rows.bucket_sql('rowid')} < %s)", [*params, buckets]
 
@@ -99,7 +97,7 @@ def titled(query):
     of the score, so that FTS5 intersects their lists with these few rows."""
     within = f"{FIELDS['title']} : ({_any(query)})"
     sql, params = matching_ids(query)
-    return f"r.column_id IN ({sql})", [f"({params[0]}) AND {within}"], within
+    return (f"r.column_id IN ({sql})", [f"({params[0]}) AND {within}"]), within
 
 
 def _any(query):
@@ -189,6 +187,15 @@ def delete(cursor, column_ids):
 def clear(cursor):
     cursor.execute(f"DELETE FROM {TABLE}")
     cursor.execute(f"INSERT INTO {SHORT} ({SHORT}) VALUES ('delete-all')")
+
+
+def copy_short(cursor):
+    """Write the short fields' table again from the whole text's (search/0006)."""
+    cursor.execute(f"INSERT INTO {SHORT} ({SHORT}) VALUES ('delete-all')")
+    cursor.execute(
+        f"INSERT INTO {SHORT} (rowid, title, meta, lead)"
+        f" SELECT rowid, title, meta, lead FROM {TABLE}"
+    )
 
 
 def size(cursor):

@@ -12,11 +12,7 @@ def create(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
         with schema_editor.connection.cursor() as cursor:
             sqlite.create(cursor)
-            cursor.execute(f"INSERT INTO {sqlite.SHORT} ({sqlite.SHORT}) VALUES ('delete-all')")
-            cursor.execute(
-                f"INSERT INTO {sqlite.SHORT} (rowid, title, meta, lead)"
-                f" SELECT rowid, title, meta, lead FROM {sqlite.TABLE}"
-            )
+            sqlite.copy_short(cursor)
 
 
 def drop(apps, schema_editor):

@@ -60,9 +60,11 @@ def drop(cursor):
 
 
 def write(cursor, documents, table=TABLE):
-    values = sorted(
+    values = [
         (stem, doc.column_id, tf) for doc in documents for stem, tf in Counter(doc.body).items()
-    )
+    ]
+    if table == TABLE:  # in the key's order (a rebuild orders them at the end)
+        values.sort()
     if connection.vendor == "postgresql":
         with cursor.cursor.copy(f"COPY {table} (stem, column_id, tf) FROM STDIN") as copy:
             for row in values:

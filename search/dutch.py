@@ -42,10 +42,20 @@ WORD = re.compile(r"[^\W_]+")
 _stemmer = Stemmer.Stemmer(STEMMER_ALGORITHM)
 
 
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def normalise(text):
     """Lower case without diacritics: "Ideeën" -> "ideeen", "één" -> "een"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    if decomposed.isascii():  # nearly every text: no diacritics to drop
+        return decomposed
+    return _NOT_ASCII.sub(_unmarked, decomposed)
+
+
+def _unmarked(match):
+    """A character of a decomposed text without its diacritics (combining marks)."""
+    return "" if unicodedata.combining(match[0]) else match[0]
 
 
 def words(text):

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 
 from . import bm25, postgres, rows, sqlite
-from .dutch import ANALYZER_VERSION, MAX_TOKENS, analyse, stem, words
+from .dutch import ANALYZER_VERSION, MAX_TOKENS, stem, words
 
 TAG = re.compile(r"<[^>]*>")
 # The kinds of vocabulary words (SearchWord.Kind; plain values, for migrations' models).
@@ -45,13 +45,18 @@ class Document:
         return {*self.title, *self.meta, *self.lead, *self.body}
 
 
-def make_document(column_id, *, title, author, themes, lead, body_html):
-    """`themes`: (id, name) pairs."""
-    title, lead = analyse(title), analyse(lead)
-    meta = analyse(author) + [stem for _, name in themes for stem in analyse(name)]
+def make_document(column_id, *, title, names, lead, body, theme_ids):
+    """The Document of a column from the words (search.dutch.words) of its fields;
+    `names`: those of its author, then of each theme."""
+    title, lead = _analysed(title), _analysed(lead)
+    meta = [stem for name in names for stem in _analysed(name)]
     room = max(0, MAX_TOKENS - len(title) - len(meta) - len(lead))
-    body = analyse(plain_text(body_html))[:room]
-    return Document(column_id, title, meta, lead, body, [pk for pk, _ in themes])
+    return Document(column_id, title, meta, lead, _analysed(body[:room]), theme_ids)
+
+
+def _analysed(words):
+    """What search.dutch.analyse gives for a text whose words are `words`."""
+    return [stem(word) for word in words]
 
 
 def _models(apps):
@@ -71,24 +76,27 @@ def _documents(columns, ThemedColumn):
         "content_object_id", "tag_id", "tag__name"
     ):
         themes.setdefault(column_id, []).append((pk, name))
-    documents, vocabulary = [], {}
+    documents, texts, names = [], set(), set()
     for column in columns:
-        names = [column["author__name"], *(name for _, name in themes.get(column["id"], []))]
-        document = make_document(
-            column["id"],
-            title=column["title"],
-            author=column["author__name"],
-            themes=sorted(themes.get(column["id"], []), key=lambda theme: theme[1]),
-            lead=column["lead"],
-            body_html=column["body_html"],
+        themed = sorted(themes.get(column["id"], []), key=lambda theme: theme[1])
+        title, lead = words(column["title"]), words(column["lead"])
+        body = words(plain_text(column["body_html"]))
+        named = [words(column["author__name"]), *(words(name) for _, name in themed)]
+        documents.append(
+            make_document(
+                column["id"],
+                title=title,
+                names=named,
+                lead=lead,
+                body=body,
+                theme_ids=[pk for pk, _ in themed],
+            )
         )
-        documents.append(document)
-        for text in [column["title"], column["lead"], plain_text(column["body_html"])]:
-            for word in words(text):
-                vocabulary.setdefault(word, TEXT)
-        for text in names:
-            for word in words(text):
-                vocabulary[word] = NAME
+        texts.update(title, lead, body)
+        for name in named:
+            names.update(name)
+    vocabulary = dict.fromkeys(texts, TEXT)
+    vocabulary.update(dict.fromkeys(names, NAME))
     return documents, vocabulary
 
 

@@ -14,6 +14,15 @@ def test_dutch_analysis():
     assert analyse("medewerkers") == analyse("medewerker")
 
 
+def test_normalise_drops_diacritics_only():
+    # Typographic quotes, ligatures and other letters stay (or decompose), only the
+    # combining marks go, in texts with and without other non-ASCII characters.
+    assert normalise("‘Café’ naïef – ﬁets Straße") == "‘cafe’ naief – fiets strasse"
+    assert normalise("Œuvre ø ½") == "œuvre ø 1⁄2"
+    assert normalise("e\u0301e\u0308n") == "een"
+    assert normalise("Klant Centraal") == "klant centraal"
+
+
 def test_operators():
     query = parse('klant "exacte zin" -weg -"niet dit" vriend OR vijand kla*')
     stems = [[term.stems for term in group] for group in query.groups]

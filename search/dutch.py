@@ -21,7 +21,8 @@ import Stemmer
 # 5: the body's length in the search rows and its repeated stems (search.bm25).
 # 6: on PostgreSQL `document` holds the row's sample bucket and the title's words
 # marked (search.postgres); on SQLite the short fields have a table of their own.
-ANALYZER_VERSION = 6
+# 7: on PostgreSQL `document` holds the words of the lead and of the names marked.
+ANALYZER_VERSION = 7
 # Snowball 3's "dutch" is the Kraaij-Pohlmann stemmer ("organisaties" and "organisatie"
 # share a stem); pinned through PyStemmer 3.x in pyproject.toml.
 STEMMER_ALGORITHM = "dutch"

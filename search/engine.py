@@ -292,6 +292,15 @@ def _names_note(names, matches, query):
 # else among all (see _Matches). Below EXACT_LIMIT, every match is read and counted.
 EXACT_LIMIT = 10_000
 SAMPLE = 2_500
+# The candidates for the page, tried in this order (see _Matches._proven): the matches
+# whose short fields hold a term of some group of the query in the title (level 0);
+# in the title, or in both the lead and a name (1); in any of them (2). A match outside
+# a level's candidates lacks, in every group, at least these points of WEIGHTS.
+LEVELS = (
+    WEIGHTS["title"],
+    WEIGHTS["title"] + min(WEIGHTS["lead"], WEIGHTS["meta"]),
+    sum(WEIGHTS.values()),
+)
 
 
 class _Matches:
@@ -309,8 +318,8 @@ class _Matches:
     lacks the title's points of each group, so it scores at most `outside` (the most
     of the short fields, less the title's points, plus the most of the body). When
     the page's last candidate scores more than that, the page is the exact one;
-    otherwise a second statement reads the page from every match (the sample's
-    counts stand).
+    otherwise the page is read from the candidates of the next of LEVELS, each with
+    its own `outside`, and at last from every match (the sample's counts stand).
     """
 
     PAGE, AUTHOR, YEAR, THEMES = range(4)
@@ -332,7 +341,7 @@ class _Matches:
     def _rows(self, name, match, within=None, scored=True):
         """The CTE `name` (and parameters) of the search rows that meet `match` (a
         condition and its parameters) and the filters, with their score (`within`:
-        see the backends' `titled` and `restriction`)."""
+        see the backends' `candidates` and `restriction`)."""
         score_sql, score_params, _ = _score(self.query, self.order if scored else DATE, within)
         where, where_params = _where(match, **self.filters)
         return (
@@ -420,9 +429,21 @@ class _Matches:
         if self.total <= EXACT_LIMIT:
             self._reset()
             return None
-        if not self._proven(page, limit):
-            return self._read_all(offset, limit, grouped=False)
+        for level in range(1, len(LEVELS)):
+            if self._proven(page, limit, level - 1):
+                break
+            page = self._read_candidates(offset, limit, level)
+        else:
+            if not self._proven(page, limit, len(LEVELS) - 1):
+                return self._read_all(offset, limit, grouped=False)
         return [pk for _, _, pk in page]
+
+    def _read_candidates(self, offset, limit, level):
+        """The page's rows (score, date, id) among the candidates of LEVELS[level]."""
+        match, within = backend().candidates(self.query, level)
+        matches_sql, matches_params = self._rows("m", match, within)
+        page_sql, page_params = self._page(offset, limit)
+        return self._execute(f"WITH {matches_sql} {page_sql}", [*matches_params, *page_params])
 
     def _sample(self, buckets, offset, limit):
         """One statement: the counts of the sample of `buckets` (all of them: every
@@ -433,7 +454,7 @@ class _Matches:
             sample = backend().match(self.query)
         sample_sql, sample_params = self._rows("s", sample, scored=False)
         if self.order == RELEVANCE:
-            match, within = backend().titled(self.query)
+            match, within = backend().candidates(self.query, 0)
         else:  # the newest matches: read them all, the score is 0
             match, within = backend().match(self.query), None
         matches_sql, matches_params = self._rows("m", match, within)
@@ -460,14 +481,14 @@ class _Matches:
         buckets = math.ceil(rows.BUCKETS * SAMPLE / max(guess, 1))
         return max(1, buckets) if buckets <= rows.BUCKETS // 4 else rows.BUCKETS
 
-    def _proven(self, page, limit):
-        """Whether the candidates' page is the exact one: full, and its last row
-        outscores every match outside the candidates."""
+    def _proven(self, page, limit, level):
+        """Whether the page of the candidates of LEVELS[level] is the exact one: full,
+        and its last row outscores every match outside the candidates."""
         if self.order != RELEVANCE:
             return True
-        # What a match without a query word in its title can score at most.
+        # What a match outside the candidates can score at most.
         outside = _score(self.query, self.order)[2] + self.body.most
-        outside -= WEIGHTS["title"] * len(self.query.match_groups)
+        outside -= LEVELS[level] * len(self.query.match_groups)
         return len(page) == limit and page[-1][0] > outside
 
     def _scale(self, factor):
@@ -542,7 +563,7 @@ def _score(query, order, within=None):
     of terms (a word, or words joined by OR), WEIGHTS points for each short field
     that one of its terms occurs in, and the points of phrases and tiers. The body's
     BM25 is added for the page only (`_Matches._page`). Sorting by date needs no
-    score. `within`: see the backends' `titled` and `restriction`."""
+    score. `within`: see the backends' `candidates` and `restriction`."""
     if order == DATE:
         return "0", [], 0
     parts, params = [], []

@@ -17,9 +17,10 @@ phrases as a filter before the positional check (as Elasticsearch's `index_phras
 
 So that the GIN index alone can narrow a very common word's matches (search.engine,
 above EXACT_LIMIT), `document` also holds the row's sample bucket ("#17", see
-rows.bucket) and its group of buckets ("#g1"), and each word of the title marked
-("@klant"): a sample of the matches, or those with a query word in the title, are then
-read without the other rows.
+rows.bucket) and its group of buckets ("#g1"), and each word of the title, the lead
+and the names marked ("@klant", "%klant", "=klant"): a sample of the matches, or
+those with a query word in the title (or in the lead and a name), are then read
+without the other rows.
 """
 
 from contextlib import contextmanager
@@ -123,13 +124,14 @@ def match(query):
     return "r.document @@ %s::tsquery", [tsquery(query)]
 
 
-BUCKET, TITLED = "#", "@"
+# The marks of the words of the title, the lead and the names (author and themes).
+BUCKET, TITLED, LEADING, NAMED = "#", "@", "%", "="
 # Besides its bucket ("#17"), a row's `document` holds its group of this many buckets
 # ("#g1" for 16 to 31).
 BUCKET_GROUP = 16
 # The first characters of the lexemes that are not words (analysed words begin with a
 # letter or digit).
-MARKS = (TEXT_PAIR, META_PAIR, BUCKET, TITLED)
+MARKS = (TEXT_PAIR, META_PAIR, BUCKET, TITLED, LEADING, NAMED)
 
 
 def sampled(query, buckets):
@@ -142,19 +144,27 @@ def sampled(query, buckets):
     return "r.document @@ %s::tsquery", [f"{tsquery(query)} & ({' | '.join(either)})"]
 
 
-def titled(query):
-    """A condition (and parameters) on `r`: it matches `query` and its title holds one
-    of the query's terms (a phrase: all its words); no restriction for the score's
-    conditions but `restriction(query)`."""
-    terms = [term for group in query.match_groups for term in group]
-    either = " | ".join(_titled(term) for term in terms)
+def candidates(query, level):
+    """A condition (and parameters) on `r`: it matches `query` and its short fields
+    hold a term of one of the query's groups as `level` asks (search.engine.LEVELS:
+    0, in the title; 1, in the title, or in both the lead and the names; 2, in any; a
+    phrase: all its words), through the marked words of `document`; no restriction for
+    the score's conditions but `restriction(query)`."""
+    either = " | ".join(f"({_held(group, level)})" for group in query.match_groups)
     return ("r.document @@ %s::tsquery", [f"{tsquery(query)} & ({either})"]), restriction(query)
 
 
-def _titled(term):
+def _held(group, level):
+    title, lead, meta = (
+        " | ".join(_marked(term, mark) for term in group) for mark in (TITLED, LEADING, NAMED)
+    )
+    return [title, f"{title} | (({lead}) & ({meta}))", f"{title} | {lead} | {meta}"][level]
+
+
+def _marked(term, mark):
     if term.prefix:
-        return f"'{TITLED}{term.stems[0]}':*"
-    return "(" + " & ".join(f"'{TITLED}{stem}'" for stem in term.stems) + ")"
+        return f"'{mark}{term.stems[0]}':*"
+    return "(" + " & ".join(f"'{mark}{stem}'" for stem in term.stems) + ")"
 
 
 def in_field(field, group, within=None):
@@ -223,6 +233,8 @@ def row_values(doc):
                 f"{BUCKET}{bucket}",
                 f"{BUCKET}g{bucket // BUCKET_GROUP}",
                 *(TITLED + token for token in doc.title),
+                *(LEADING + token for token in doc.lead),
+                *(NAMED + token for token in doc.meta),
             ],
         ),
         tsvector(doc.title),

@@ -91,17 +91,28 @@ def restriction(query):
     return None
 
 
-def titled(query):
-    """A condition (and parameters) on `r`: it matches `query` and its title holds one
-    of the query's terms; and the restriction to pass as `within` to the conditions
-    of the score, so that FTS5 intersects their lists with these few rows."""
-    within = f"{FIELDS['title']} : ({_any(query)})"
+def candidates(query, level):
+    """A condition (and parameters) on `r`: it matches `query` and its short fields
+    hold a term of one of the query's groups as `level` asks (search.engine.LEVELS:
+    0, in the title; 1, in the title, or in both the lead and the names; 2, in any);
+    and the restriction to pass as `within` to the conditions of the score, so that
+    FTS5 intersects their lists with these rows. The short fields' table finds the
+    candidates without reading the body's positions."""
+    either = " OR ".join(f"({_held(group, level)})" for group in query.match_groups)
+    held = f"r.column_id IN (SELECT rowid FROM {SHORT} WHERE {SHORT} MATCH %s)"
+    # Only the title's few rows are worth intersecting every list of the score with.
+    within = either if level == 0 else None
+    if len(query.match_groups) == 1 and not query.excluded:
+        # A short field that holds a term of the only group: a match.
+        return (held, [either]), within
     sql, params = matching_ids(query)
-    return (f"r.column_id IN ({sql})", [f"({params[0]}) AND {within}"]), within
+    return (f"{held} AND r.column_id IN ({sql})", [either, *params]), within
 
 
-def _any(query):
-    return " OR ".join(_term(term) for group in query.match_groups for term in group)
+def _held(group, level):
+    terms = " OR ".join(_term(term) for term in group)
+    title, lead, meta = (f"{FIELDS[name]} : ({terms})" for name in ("title", "lead", "meta"))
+    return [title, f"{title} OR ({lead} AND {meta})", f"{title} OR {lead} OR {meta}"][level]
 
 
 def _restricted(sql, within):
@@ -111,7 +122,7 @@ def _restricted(sql, within):
 def in_field(field, group, within=None):
     """A condition (and parameters) on the search row `r`: one of the terms of `group`
     occurs in `field` (one of FIELDS), read from the short fields' table. With
-    `within` (from `titled`), only rows within it."""
+    `within` (from `candidates`), only rows within it."""
     terms = " OR ".join(_term(term) for term in group)
     return (
         f"r.column_id IN (SELECT rowid FROM {SHORT} WHERE {SHORT} MATCH %s)",

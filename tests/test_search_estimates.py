@@ -44,7 +44,13 @@ def ids(results):
     return [hit.column.pk for hit in results.hits]
 
 
-QUERIES = ["klant", "klanten medewerkers", "organisatie OR leiderschap", "medewerker*"]
+QUERIES = [
+    "klant",
+    "klanten medewerkers",
+    "organisatie OR leiderschap",
+    "medewerker*",
+    "klant -nummer",
+]
 
 
 @pytest.mark.parametrize("number", [1, 2])
@@ -189,3 +195,81 @@ def test_a_sample_far_smaller_than_asked_is_taken_again(archive, monkeypatch):
     assert len(taken) == 2 and taken[0] < taken[1] == rows.BUCKETS, taken
     exact = exactly(monkeypatch, "klant", themes=[theme.slug])
     assert (ids(results), results.total, results.estimated) == (ids(exact), exact.total, False)
+
+
+def levels_read(monkeypatch):
+    """The levels of candidates a search reads its page from after the titles' ("all":
+    every match)."""
+    read = []
+    candidates, every = engine._Matches._read_candidates, engine._Matches._read_all
+
+    def from_candidates(self, offset, limit, level):
+        read.append(level)
+        return candidates(self, offset, limit, level)
+
+    def from_all(self, offset, limit, grouped):
+        read.append("all")
+        return every(self, offset, limit, grouped)
+
+    monkeypatch.setattr(engine._Matches, "_read_candidates", from_candidates)
+    monkeypatch.setattr(engine._Matches, "_read_all", from_all)
+    return read
+
+
+@pytest.mark.parametrize(
+    "in_both, in_lead, level",
+    [(12, 0, [1]), (2, 20, [1, 2])],
+)
+def test_a_page_few_titles_hold_is_proven_by_the_lead_and_the_names(
+    archive, monkeypatch, column_factory, in_both, in_lead, level
+):
+    # "Waardering" in 3 titles only; in the lead and a theme's name of `in_both`
+    # columns (level 1 of the candidates), in the lead alone of `in_lead` (level 2),
+    # and in the body of 90 more: each level is read only when the one before cannot
+    # prove the page, and the page is the exact one.
+    theme = ThemeFactory(name="Waardering", slug="waardering")
+    for number in range(3):
+        column_factory(title=f"Waardering {number}", body="Over waardering.")
+    for number in range(in_both):
+        column_factory(
+            title=f"Lof {number}", lead="Waardering helpt.", body="Tekst.", themes=[theme]
+        )
+    for number in range(in_lead):
+        column_factory(title=f"Dank {number}", lead="Waardering telt.", body="Tekst.")
+    for number in range(90):
+        body = " ".join(["waardering"] * (number % 4 + 1) + ["tekst"] * number)
+        column_factory(title=f"Gewoon {number}", body=body)
+    monkeypatch.setattr(engine, "SAMPLE", 20)  # of about 105 matches
+    read = levels_read(monkeypatch)
+    results = engine.search("waardering")
+    assert results.estimated
+    assert read == level
+    assert ids(results) == ids(exactly(monkeypatch, "waardering"))
+    assert len(results.hits) == 10
+
+
+def test_a_match_outside_the_candidates_can_outscore_them(archive, monkeypatch, column_factory):
+    # A rarer word: its body's BM25 can reach 5 points, more than a name's 4. Two
+    # columns hold it in the lead only (no level 1 candidates), but thirty times in a
+    # short body: they outscore the twelve with it in the lead and a theme's name, so
+    # level 1 cannot prove its page and level 2 (any short field) is read.
+    monkeypatch.setattr(engine, "EXACT_LIMIT", 20)
+    monkeypatch.setattr(engine, "SAMPLE", 10)
+    theme = ThemeFactory(name="Waardering", slug="waardering")
+    for number in range(3):
+        column_factory(title=f"Waardering {number}", body="Tekst.")
+    for number in range(12):
+        column_factory(
+            title=f"Lof {number}", lead="Waardering helpt.", body="Tekst.", themes=[theme]
+        )
+    for number in range(2):
+        column_factory(title=f"Dank {number}", lead="Waardering.", body="waardering " * 30)
+    for number in range(30):
+        column_factory(title=f"Gewoon {number}", body="waardering " + "tekst " * number)
+    read = levels_read(monkeypatch)
+    results = engine.search("waardering")
+    assert results.estimated
+    assert read == [1, 2]
+    exact = exactly(monkeypatch, "waardering")
+    assert ids(results) == ids(exact)
+    assert {hit.column.title for hit in exact.hits[:2]} == {"Dank 0", "Dank 1"}

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from . import rows
+from .dutch import beyond
 
 # Saturation of the term frequency and strength of the length normalisation: the
 # usual values (Robertson and Zaragoza; Lucene's and Elasticsearch's defaults).
@@ -124,26 +125,41 @@ def idf(columns, frequency):
 class Statistics:
     """What the scores of one search need: the number of indexed columns, their
     average body length and the frequency of each of `stems` (the number of indexed
-    columns that hold it; missing when none). One query."""
+    columns that hold it; missing when none); and, for search.engine's guess of the
+    number of matches, how many columns hold a stem that begins with each of
+    `prefixes`, at most (the frequencies of those stems added up). One query."""
 
-    def __init__(self, stems):
+    def __init__(self, stems, prefixes=()):
         from .models import SearchIndexInfo, SearchWord
 
-        stems = sorted(set(stems))
+        stems, prefixes = sorted(set(stems)), sorted(set(prefixes))
         self.looked_up = set(stems)
-        info = SearchIndexInfo._meta.db_table
+        info, vocabulary = SearchIndexInfo._meta.db_table, SearchWord._meta.db_table
         sql = f"SELECT '', columns, body_words FROM {info} WHERE id = 1"
+        params = []
         if stems:
             sql += (
-                f" UNION ALL SELECT stem, MAX(frequency), 0 FROM {SearchWord._meta.db_table}"
+                f" UNION ALL SELECT stem, MAX(frequency), 0 FROM {vocabulary}"
                 f" WHERE stem IN ({', '.join(['%s'] * len(stems))}) GROUP BY stem"
             )
+            params += stems
+        for prefix in prefixes:
+            # A range of the stem's index (LIKE alone cannot use it on SQLite).
+            end = beyond(prefix)
+            sql += (
+                f" UNION ALL SELECT %s, SUM(f), 0 FROM (SELECT MAX(frequency) AS f FROM"
+                f" {vocabulary} WHERE stem >= %s{' AND stem < %s' if end else ''}"
+                " AND stem LIKE %s GROUP BY stem) p"
+            )
+            params += [PREFIXED + prefix, prefix, *([end] if end else []), prefix + "%"]
         with connection.cursor() as cursor:
-            cursor.execute(sql, stems)
+            cursor.execute(sql, params)
             found = cursor.fetchall()
-        self.columns, self.words, self.frequency = 0, 0, {}
+        self.columns, self.words, self.frequency, self.prefixed = 0, 0, {}, {}
         for stem, number, words in found:
-            if stem:
+            if stem.startswith(PREFIXED):
+                self.prefixed[stem[1:]] = number or 0
+            elif stem:
                 self.frequency[stem] = number
             else:
                 self.columns, self.words = number, words
@@ -154,6 +170,20 @@ class Statistics:
         """The idf of the most frequent of `stems` (of a group)."""
         frequency = max((self.frequency.get(stem, 0) for stem in stems), default=0)
         return idf(self.columns, min(frequency, self.columns))
+
+    def holding(self, term):
+        """How many columns hold `term` (a search.query.Term) at most: a word's
+        frequency, a phrase's rarest word's, a prefix's stems' together; every column
+        when that was not looked up."""
+        if term.prefix:
+            return self.prefixed.get(term.stems[0], self.columns)
+        if all(stem in self.looked_up for stem in term.stems):
+            return min(self.frequency.get(stem, 0) for stem in term.stems)
+        return self.columns
+
+
+# Marks a prefix's row in the statistics' query ("*" begins no stem).
+PREFIXED = "*"
 
 
 @dataclass

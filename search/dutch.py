@@ -64,6 +64,19 @@ def words(text):
     return [word for word in WORD.findall(normalise(text)) if len(word) <= MAX_TOKEN_LENGTH]
 
 
+# The letters of analysed words, in the order of every collation.
+LETTERS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def beyond(start):
+    """The first analysed text after all those that begin with `start` (analysed:
+    digits and a to z), for a range condition; None when there is none ("zz")."""
+    kept = start.rstrip("z")
+    if not kept or kept[-1] not in LETTERS:
+        return None
+    return kept[:-1] + LETTERS[LETTERS.index(kept[-1]) + 1]
+
+
 @lru_cache(maxsize=200_000)
 def stem(word):
     """The stem of one normalised word."""

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from articles.models import Author, Column, Theme, ThemedColumn
 
 from . import bm25, curated, recommend, rows, synonyms
-from .dutch import WORD, words
+from .dutch import WORD, beyond, words
 from .fuzzy import Repair
 from .highlight import highlight, matcher, phrase_in, snippet
 from .index import backend, plain_text
@@ -198,19 +198,13 @@ def _prefix_words(query):
     return replace(query, groups=groups)
 
 
-# The letters of analysed words, in the order of every collation.
-_LETTERS = "0123456789abcdefghijklmnopqrstuvwxyz"
-
-
 def _begins_with(start):
     """The vocabulary words that begin with `start` (analysed: digits and a to z), as a
     range of the primary key: SQLite cannot use an index for `startswith` (its LIKE
     ignores case), and with a large vocabulary it would read every row."""
     condition = Q(word__startswith=start, word__gte=start)
-    stem = start.rstrip("z")
-    if stem and stem[-1] in _LETTERS:
-        condition &= Q(word__lt=stem[:-1] + _LETTERS[_LETTERS.index(stem[-1]) + 1])
-    return condition
+    end = beyond(start)
+    return condition & Q(word__lt=end) if end else condition
 
 
 def _columns(ids):
@@ -326,7 +320,15 @@ class _Matches:
 
     def __init__(self, query, filters, order):
         self.query, self.filters, self.order = query, filters, order
-        self.statistics = bm25.Statistics(bm25.wanted(query.match_groups))
+        # The stems and prefixes of every term, for the guess (see `_guess`).
+        terms = [term for group in query.match_groups for term in group] + query.excluded
+        self.statistics = bm25.Statistics(
+            [
+                *bm25.wanted(query.match_groups),
+                *(stem for term in terms if not term.prefix for stem in term.stems),
+            ],
+            prefixes=[term.stems[0] for term in terms if term.prefix],
+        )
         relevance = order == RELEVANCE
         self.body = bm25.score(query.match_groups, self.statistics) if relevance else bm25.NONE
         self._reset()
@@ -463,16 +465,18 @@ class _Matches:
         return self._execute(sql, [*sample_params, *matches_params, *page_params])
 
     def _guess(self):
-        """How many matches there are at most, from the words' frequencies (the
-        columns that hold a word; a group's words together): a bound when a group
-        holds plain words only, otherwise every column."""
-        statistics, guess = self.statistics, self.statistics.columns
-        for group in self.query.match_groups:
-            if all(not (term.prefix or term.is_phrase) for term in group) and all(
-                term.stems[0] in statistics.looked_up for term in group
-            ):
-                guess = min(guess, sum(statistics.frequency.get(t.stems[0], 0) for t in group))
-        return guess
+        """How many matches there are at most: for each group, the columns that hold
+        its terms added up (bm25.Statistics.holding); the fewest of any group, and of
+        the columns without an excluded word."""
+        statistics = self.statistics
+        columns = statistics.columns
+        without = [
+            columns - statistics.frequency.get(term.stems[0], 0)
+            for term in self.query.excluded
+            if not (term.prefix or term.is_phrase)
+        ]
+        groups = self.query.match_groups
+        return min([columns, *without, *(sum(map(statistics.holding, group)) for group in groups)])
 
     @staticmethod
     def _buckets(guess):

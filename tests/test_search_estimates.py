@@ -161,7 +161,7 @@ def test_a_page_column_keeps_a_theme_the_sample_missed(archive):
     assert rare.name in [theme.name for theme in shown.themes]
 
 
-@pytest.mark.parametrize("text", ["klant", "organisatie", "medewerker*"])
+@pytest.mark.parametrize("text", ["klant", "niet", "medewerker*"])
 def test_the_last_pages_of_an_estimate_are_counted(archive, monkeypatch, text):
     # One column a page: whether the estimate is above or below the count, the pages
     # near its end show their column, and a page past the end shows the last one.
@@ -273,3 +273,24 @@ def test_a_match_outside_the_candidates_can_outscore_them(archive, monkeypatch, 
     exact = exactly(monkeypatch, "waardering")
     assert ids(results) == ids(exact)
     assert {hit.column.title for hit in exact.hits[:2]} == {"Dank 0", "Dank 1"}
+
+
+@pytest.mark.parametrize(
+    "text, below_all",
+    [
+        ("klant", False),  # nearly every column
+        ("organisatie OR klant", False),
+        ("medewerker*", True),
+        ('"de klant"', True),
+        ("klant -nummer", True),
+        ("kla* tekst", True),
+    ],
+)
+def test_the_guess_bounds_the_matches(archive, monkeypatch, text, below_all):
+    # The guess sizes the sample: never below the matches (or the sample would be too
+    # large to be one), and below every column for a prefix, a phrase or an exclusion
+    # too (from the vocabulary's frequencies), not only for words.
+    query = engine._prefix_words(parse(text))
+    found = engine._Matches(query, {"themes": [], "author": "", "year": None}, engine.RELEVANCE)
+    assert exactly(monkeypatch, text).total <= found._guess()
+    assert (found._guess() < found.statistics.columns) == below_all

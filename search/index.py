@@ -254,6 +254,7 @@ def rebuild(progress=None, apps=None, batch_size=500):
         if progress:
             progress(start + len(batch), len(ids))
     with connection.cursor() as cursor:
+        backend().rebuilt(cursor)
         bm25.finish_loading(cursor)
         # Counted from the rows, which include the columns saved while this ran.
         columns, body_words = rows.totals(cursor)

@@ -200,6 +200,10 @@ def clear(cursor):
     cursor.execute(f"INSERT INTO {SHORT} ({SHORT}) VALUES ('delete-all')")
 
 
+def rebuilt(cursor):
+    """After a rebuild: nothing to do, FTS5 merges its segments as they are written."""
+
+
 def copy_short(cursor):
     """Write the short fields' table again from the whole text's (search/0006)."""
     cursor.execute(f"INSERT INTO {SHORT} ({SHORT}) VALUES ('delete-all')")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 import search
 from articles.models import Author, Column, Theme
+from search import bm25
 from search.dutch import ANALYZER_VERSION
 from search.index import backend
 from search.models import SearchIndexInfo
@@ -98,6 +99,27 @@ def test_load_seed_leaves_a_complete_index(seed):
     assert (
         found("evenwaardigheid")[0] == "ook-in-relaties-met-klanten-draait-het-om-evenwaardigheid"
     )
+
+
+def test_a_rebuild_leaves_the_indexes_the_searches_need(seed):
+    # PostgreSQL writes a rebuild's rows without the GIN index and the term statistics
+    # without their key, and makes both at the end; SQLite's tables are their indexes.
+    search.rebuild()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename IN (%s, %s)",
+                [backend().TABLE, bm25.TABLE],
+            )
+            expected = {f"{backend().TABLE}_document", bm25.KEY, f"{backend().TABLE}_pkey"}
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s)",
+                [backend().TABLE, backend().SHORT, bm25.TABLE],
+            )
+            expected = {backend().TABLE, backend().SHORT, bm25.TABLE}
+        assert {name for (name,) in cursor.fetchall()} == expected
+    assert found("evenwaardigheid")
 
 
 def test_rebuild_command_shows_progress(seed):

@@ -106,6 +106,10 @@ def candidates(query, level):
         # A short field that holds a term of the only group: a match.
         return (held, [either]), within
     sql, params = matching_ids(query)
+    if level == 0:
+        # FTS5 skips through the query's lists to the few titled rows ('medewerkers
+        # organisatie': 40 ms, against 50 with the query's 33,000 ids listed).
+        return (f"r.column_id IN ({sql})", [f"({params[0]}) AND ({either})"]), within
     return (f"{held} AND r.column_id IN ({sql})", [either, *params]), within
 
 

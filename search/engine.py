@@ -3,7 +3,7 @@
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from functools import reduce
+from functools import cached_property, reduce
 from operator import or_
 
 from django.conf import settings
@@ -431,13 +431,12 @@ class _Matches:
         if self.total <= EXACT_LIMIT:
             self._reset()
             return None
-        for level in range(1, len(LEVELS)):
-            if self._proven(page, limit, level - 1):
-                break
-            page = self._read_candidates(offset, limit, level)
-        else:
-            if not self._proven(page, limit, len(LEVELS) - 1):
+        level = 0
+        while not self._proven(page, limit, level):
+            level += 1
+            if level == len(LEVELS):
                 return self._read_all(offset, limit, grouped=False)
+            page = self._read_candidates(offset, limit, level)
         return [pk for _, _, pk in page]
 
     def _read_candidates(self, offset, limit, level):
@@ -491,9 +490,13 @@ class _Matches:
         if self.order != RELEVANCE:
             return True
         # What a match outside the candidates can score at most.
-        outside = _score(self.query, self.order)[2] + self.body.most
-        outside -= LEVELS[level] * len(self.query.match_groups)
+        outside = self._most - LEVELS[level] * len(self.query.match_groups)
         return len(page) == limit and page[-1][0] > outside
+
+    @cached_property
+    def _most(self):
+        """The most a match can score: its short fields' and its body's most."""
+        return _score(self.query, self.order)[2] + self.body.most
 
     def _scale(self, factor):
         """The sample's counts as estimates of all the matches' (see `about`)."""
@@ -511,7 +514,7 @@ class _Matches:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             found = cursor.fetchall()
-        page = []
+        page, self.page_themes = [], {}  # a page read before this one is not shown
         themes = defaultdict(int)  # by the id as text: thousands of combinations to add
         for kind, pk, number, text, published_at, name in found:
             if kind == self.PAGE:

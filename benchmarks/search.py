@@ -153,7 +153,7 @@ def _curate():
 def run_one(size, repeat, profile, insight=False):
     """Inside a child process whose DATABASE_URL points at an empty database."""
     _setup_django()
-    from django.db import reset_queries
+    from django.db import reset_queries, transaction
     from django.db.models import Q
 
     import search
@@ -162,7 +162,8 @@ def run_one(size, repeat, profile, insight=False):
 
     _fill(size, profile)
     started = time.perf_counter()
-    search.rebuild()
+    with transaction.atomic():  # as rebuild_search_index runs it
+        search.rebuild()
     build = time.perf_counter() - started
     _analyze()
     size_bytes = index.size()

@@ -127,10 +127,12 @@ def index_columns(column_ids, apps=None):
     _count_columns(apps, len(documents) - len(before), words - _words(before))
 
 
-def _write(cursor, documents, columns, terms=bm25.TABLE):
+def _write(cursor, documents, columns, terms=bm25.TABLE, savepoint=True):
     """Write the index rows of `documents`; the term statistics into `terms`. In one
-    transaction: SQLite would otherwise commit each of the many rows on its own."""
-    with transaction.atomic():
+    transaction: SQLite would otherwise commit each of the many rows on its own. A
+    rebuild that runs in a transaction of its own asks for no savepoint: at each one,
+    FTS5 writes out what it holds in memory (search.sqlite.PENDING_BYTES)."""
+    with transaction.atomic(savepoint=savepoint):
         backend().write(cursor, documents)
         bm25.write(cursor, documents, terms)
         rows.write(connection, cursor, zip(documents, columns, strict=True), backend())
@@ -246,7 +248,7 @@ def rebuild(progress=None, apps=None, batch_size=500):
         columns = list(Column.objects.filter(pk__in=batch).values(*FIELDS))
         documents, words = _documents(columns, ThemedColumn)
         with connection.cursor() as cursor:
-            _write(cursor, documents, columns, terms=loading)
+            _write(cursor, documents, columns, terms=loading, savepoint=False)
         for word, kind in words.items():
             if vocabulary.get(word) != NAME:
                 vocabulary[word] = kind

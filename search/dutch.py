@@ -22,7 +22,9 @@ import Stemmer
 # 6: on PostgreSQL `document` holds the row's sample bucket and the title's words
 # marked (search.postgres); on SQLite the short fields have a table of their own.
 # 7: on PostgreSQL `document` holds the words of the lead and of the names marked.
-ANALYZER_VERSION = 7
+# 8: lower case after the decomposition too ("℃" -> "c", not "C"), as FTS5 folds it; on
+# SQLite the term statistics are counted from FTS5's index.
+ANALYZER_VERSION = 8
 # Snowball 3's "dutch" is the Kraaij-Pohlmann stemmer ("organisaties" and "organisatie"
 # share a stem); pinned through PyStemmer 3.x in pyproject.toml.
 STEMMER_ALGORITHM = "dutch"
@@ -47,8 +49,9 @@ _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def normalise(text):
-    """Lower case without diacritics: "Ideeën" -> "ideeen", "één" -> "een"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lower case without diacritics: "Ideeën" -> "ideeen", "één" -> "een". Lowered
+    again after the decomposition, which makes capitals of some signs ("™" -> "TM")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).lower()
     if decomposed.isascii():  # nearly every text: no diacritics to drop
         return decomposed
     return _NOT_ASCII.sub(_unmarked, decomposed)

@@ -134,7 +134,8 @@ def _write(cursor, documents, columns, terms=bm25.TABLE, savepoint=True):
     FTS5 writes out what it holds in memory (search.sqlite.PENDING_BYTES)."""
     with transaction.atomic(savepoint=savepoint):
         backend().write(cursor, documents)
-        bm25.write(cursor, documents, terms)
+        if terms:
+            bm25.write(cursor, documents, terms)
         rows.write(connection, cursor, zip(documents, columns, strict=True), backend())
 
 
@@ -234,6 +235,11 @@ def _count_stems(SearchWord, change):
 
 def rebuild(progress=None, apps=None, batch_size=500):
     """Rebuild the whole index; `progress(done, total)` is called after each batch."""
+    with backend().rebuilding():
+        return _rebuild(progress, apps, batch_size)
+
+
+def _rebuild(progress, apps, batch_size):
     Column, ThemedColumn, SearchWord = _models(apps)
     SearchIndexInfo = (apps or global_apps).get_model("search", "SearchIndexInfo")
     ids = list(Column.objects.order_by("pk").values_list("pk", flat=True))

@@ -23,7 +23,7 @@ those with a query word in the title (or in the lead and a name), are then read
 without the other rows.
 """
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.db import connection, transaction
 
@@ -266,6 +266,11 @@ def stems(cursor, column_ids):
 
 def delete(cursor, column_ids):
     """Everything is in the search rows."""
+
+
+def rebuilding():
+    """Around a rebuild: nothing to set (`clear` and `rebuilt` do the rest)."""
+    return nullcontext()
 
 
 def clear(cursor):

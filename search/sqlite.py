@@ -9,10 +9,11 @@ The MATCH expressions are built only from analysed tokens (letters and digits), 
 in double quotes, so nothing a reader types can reach FTS5's own query syntax.
 """
 
-from contextlib import nullcontext
+import os
+from contextlib import contextmanager, nullcontext
 from operator import attrgetter
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from . import bm25, rows
 from .query import Query
@@ -217,6 +218,26 @@ def delete(cursor, column_ids):
     cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", ids)
 
 
+@contextmanager
+def rebuilding():
+    """Around a rebuild: the pages it frees (the old tables', the segments FTS5
+    merges) are not overwritten with zeros, which Debian builds SQLite to do
+    (secure_delete; they hold the index of columns the database holds anyway: 6 s of
+    dropping the old tables become 0.3), and sorts run on every core (the term
+    statistics': 15 s instead of 21 on two)."""
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA secure_delete")
+        (secure,) = cursor.fetchone()
+        cursor.execute("PRAGMA secure_delete = FAST")
+        cursor.execute(f"PRAGMA threads = {os.cpu_count() or 1}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA secure_delete = {secure}")
+            cursor.execute("PRAGMA threads = 0")
+
+
 def clear(cursor):
     """Before a rebuild: both tables made anew (in the current definition). Emptied
     row by row, the whole text's table would first write a deletion into every list
@@ -227,8 +248,28 @@ def clear(cursor):
         _create_tables(cursor)
 
 
+# FTS5's own index read as rows (term, column id, field, position): a table of the
+# connection, made for a rebuild.
+INSTANCES = "articles_search_instances"
+
+
 def rebuilt(cursor):
-    """After a rebuild: nothing to do, FTS5 merges its segments as they are written."""
+    """After a rebuild: the term statistics (search.bm25), counted from FTS5's index of
+    the bodies in one statement, which reads it in the term statistics' order: 24 s
+    at 100,000 columns, against 37 for writing them batch by batch and sorting them.
+    The analysed words are FTS5's tokens as they are (search.dutch folds them alike),
+    so the counts are those a save writes (bm25.write)."""
+    cursor.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{INSTANCES}"
+        f" USING fts5vocab(main, {TABLE}, instance)"
+    )
+    # Those of the columns saved while the rebuild ran are counted again with the rest.
+    cursor.execute(f"DELETE FROM {bm25.TABLE}")
+    cursor.execute(
+        f"INSERT INTO {bm25.TABLE} (stem, column_id, tf) SELECT term, doc, COUNT(*)"
+        f" FROM temp.{INSTANCES} WHERE col = 'body' GROUP BY term, doc"
+    )
+    cursor.execute(f"DROP TABLE temp.{INSTANCES}")
 
 
 def copy_short(cursor):

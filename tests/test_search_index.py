@@ -104,6 +104,10 @@ def test_load_seed_leaves_a_complete_index(seed):
 def test_a_rebuild_leaves_the_indexes_the_searches_need(seed):
     # PostgreSQL writes a rebuild's rows without the GIN index and the term statistics
     # without their key, and makes both at the end; SQLite's tables are their indexes.
+    with connection.cursor() as cursor:
+        settings = ["PRAGMA secure_delete", "PRAGMA threads"]
+        if connection.vendor == "sqlite":
+            before = [cursor.execute(pragma).fetchone() for pragma in settings]
     search.rebuild()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -123,6 +127,8 @@ def test_a_rebuild_leaves_the_indexes_the_searches_need(seed):
             # Made anew, with the memory FTS5 may hold before writing a segment.
             cursor.execute(f"SELECT v FROM {backend().TABLE}_config WHERE k = 'hashsize'")
             assert cursor.fetchone() == (backend().PENDING_BYTES,)
+            # What the rebuild set for itself is set back.
+            assert [cursor.execute(pragma).fetchone() for pragma in settings] == before
     assert found("evenwaardigheid")
 
 

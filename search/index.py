@@ -4,6 +4,7 @@ current in the same transaction as the change, and rebuilt in batches."""
 import html
 import re
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
@@ -70,12 +71,22 @@ def _models(apps):
 
 def _documents(columns, ThemedColumn):
     """Documents and vocabulary ({word: kind}) for `columns` (a list of dicts)."""
-    ids = [column["id"] for column in columns]
+    return _analyse_columns(columns, _themes([column["id"] for column in columns], ThemedColumn))
+
+
+def _themes(ids, ThemedColumn):
+    """The themes of these columns: {column id: [(theme id, name), ...]}."""
     themes = {}
     for column_id, pk, name in ThemedColumn.objects.filter(content_object_id__in=ids).values_list(
         "content_object_id", "tag_id", "tag__name"
     ):
         themes.setdefault(column_id, []).append((pk, name))
+    return themes
+
+
+def _analyse_columns(columns, themes):
+    """Documents and vocabulary of `columns` with their `themes` (`_themes`), without
+    the database: a rebuild runs this in a thread of its own."""
     documents, texts, names = [], set(), set()
     for column in columns:
         themed = sorted(themes.get(column["id"], []), key=lambda theme: theme[1])
@@ -249,10 +260,9 @@ def _rebuild(progress, apps, batch_size):
         loading = bm25.start_loading(cursor)
     SearchWord.objects.all().delete()
     vocabulary, frequencies = {}, Counter()
-    for start in range(0, len(ids), batch_size):
-        batch = ids[start : start + batch_size]
-        columns = list(Column.objects.filter(pk__in=batch).values(*FIELDS))
-        documents, words = _documents(columns, ThemedColumn)
+
+    def load(columns, analysed, done):
+        documents, words = analysed.result()
         with connection.cursor() as cursor:
             _write(cursor, documents, columns, terms=loading, savepoint=False)
         for word, kind in words.items():
@@ -260,7 +270,22 @@ def _rebuild(progress, apps, batch_size):
                 vocabulary[word] = kind
         frequencies.update(_stems(documents))
         if progress:
-            progress(start + len(batch), len(ids))
+            progress(done, len(ids))
+
+    # Each batch is analysed in a thread while the one before is written: the
+    # database's part of a write (FTS5's in SQLite, the server's on PostgreSQL) leaves
+    # Python free for the analysis. The thread touches no database.
+    with ThreadPoolExecutor(max_workers=1) as analyser:
+        written = None
+        for start in range(0, len(ids), batch_size):
+            batch = ids[start : start + batch_size]
+            columns = list(Column.objects.filter(pk__in=batch).values(*FIELDS))
+            analysed = analyser.submit(_analyse_columns, columns, _themes(batch, ThemedColumn))
+            if written:
+                load(*written)
+            written = (columns, analysed, start + len(batch))
+        if written:
+            load(*written)
     with connection.cursor() as cursor:
         backend().rebuilt(cursor)
         bm25.finish_loading(cursor)

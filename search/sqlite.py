@@ -174,22 +174,39 @@ def row_values(doc):
     return ()
 
 
+# The rows one INSERT writes: 2,500 parameters in the body's table, well under SQLite's
+# limit.
+ROWS_PER_INSERT = 500
+
+
 def write(cursor, documents):
+    """Write the rows of `documents`, many in each statement, so that FTS5 does the
+    work of many rows without taking Python's lock back after each (a rebuild analyses
+    the next batch meanwhile)."""
     # FTS5 writes the rows it holds in memory out as a new segment whenever a rowid is
     # not above the last one: in ascending order, a batch is one segment (a rebuild of
     # 100,000 columns in their date order took three times as long).
     documents = sorted(documents, key=attrgetter("column_id"))
-    values = [
-        (doc.column_id, " ".join(doc.title), " ".join(doc.meta), " ".join(doc.lead))
-        for doc in documents
-    ]
-    cursor.executemany(
-        f"INSERT INTO {TABLE} (rowid, title, meta, lead, body) VALUES (%s, %s, %s, %s, %s)",
-        [(*row, " ".join(doc.body)) for row, doc in zip(values, documents, strict=True)],
-    )
-    cursor.executemany(
-        f"INSERT INTO {SHORT} (rowid, title, meta, lead) VALUES (%s, %s, %s, %s)", values
-    )
+    for start in range(0, len(documents), ROWS_PER_INSERT):
+        part = documents[start : start + ROWS_PER_INSERT]
+        fields = [
+            (doc.column_id, " ".join(doc.title), " ".join(doc.meta), " ".join(doc.lead))
+            for doc in part
+        ]
+        cursor.execute(
+            f"INSERT INTO {SHORT} (rowid, title, meta, lead) VALUES "
+            + ", ".join(["(%s, %s, %s, %s)"] * len(part)),
+            [value for row in fields for value in row],
+        )
+        cursor.execute(
+            f"INSERT INTO {TABLE} (rowid, title, meta, lead, body) VALUES "
+            + ", ".join(["(%s, %s, %s, %s, %s)"] * len(part)),
+            [
+                value
+                for row, doc in zip(fields, part, strict=True)
+                for value in (*row, " ".join(doc.body))
+            ],
+        )
 
 
 def stems(cursor, column_ids):

@@ -272,10 +272,10 @@ INSTANCES = "articles_search_instances"
 
 def rebuilt(cursor):
     """After a rebuild: the term statistics (search.bm25), counted from FTS5's index of
-    the bodies in one statement, which reads it in the term statistics' order: 24 s
-    at 100,000 columns, against 37 for writing them batch by batch and sorting them.
-    The analysed words are FTS5's tokens as they are (search.dutch folds them alike),
-    so the counts are those a save writes (bm25.write)."""
+    the bodies in one statement: 20 s at 100,000 columns (most of it the sort, on
+    every core, see `rebuilding`), against 37 for writing them batch by batch and
+    sorting them. The analysed words are FTS5's tokens as they are (search.dutch
+    folds them alike), so the counts are those a save writes (bm25.write)."""
     cursor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{INSTANCES}"
         f" USING fts5vocab(main, {TABLE}, instance)"

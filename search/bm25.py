@@ -66,12 +66,7 @@ def write(cursor, documents, table=TABLE):
     ]
     if table == TABLE:  # in the key's order (a rebuild orders them at the end)
         values.sort()
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} (stem, column_id, tf) FROM STDIN") as copy:
-            for row in values:
-                copy.write_row(row)
-    else:
-        cursor.executemany(f"INSERT INTO {table} (stem, column_id, tf) VALUES (%s, %s, %s)", values)
+    rows.insert(cursor, table, ["stem", "column_id", "tf"], values)
 
 
 # A rebuild on PostgreSQL writes the rows, batch after batch of columns, into this

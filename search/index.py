@@ -187,16 +187,17 @@ def _count_columns(apps, columns, words):
         )
 
 
+# The vocabulary's fields, in the order of `_word_values`.
+WORD_FIELDS = ["word", "stem", "kind", "frequency", "length", "initial", "backwards"]
+
+
+def _word_values(word, kind, frequency=0):
+    """The values of WORD_FIELDS of the vocabulary row of `word`."""
+    return (word, stem(word), kind, frequency, len(word), word[0], word[::-1])
+
+
 def _word(SearchWord, word, kind, frequency=0):
-    return SearchWord(
-        word=word,
-        stem=stem(word),
-        kind=kind,
-        frequency=frequency,
-        length=len(word),
-        initial=word[0],
-        backwards=word[::-1],
-    )
+    return SearchWord(**dict(zip(WORD_FIELDS, _word_values(word, kind, frequency), strict=True)))
 
 
 def _add_words(SearchWord, vocabulary):
@@ -297,13 +298,18 @@ def _rebuild(progress, apps, batch_size):
         bm25.finish_loading(cursor)
         # Counted from the rows, which include the columns saved while this ran.
         columns, body_words = rows.totals(cursor)
-    SearchWord.objects.bulk_create(
-        [
-            _word(SearchWord, word, kind, frequencies[stem(word)])
-            for word, kind in sorted(vocabulary.items())
-        ],
-        batch_size=2000,
-    )
+    # Hundreds of thousands of words on a large site: through the ORM, building their
+    # statements took longer than writing them (36 of 65 s, 20,000 long columns).
+    with connection.cursor() as cursor:
+        rows.insert(
+            cursor,
+            SearchWord._meta.db_table,
+            [SearchWord._meta.get_field(name).column for name in WORD_FIELDS],
+            [
+                _word_values(word, kind, frequencies[stem(word)])
+                for word, kind in sorted(vocabulary.items())
+            ],
+        )
     info = {"analyzer_version": ANALYZER_VERSION, "columns": columns, "body_words": body_words}
     # A migration's model of a time before the totals (search/0005) has fewer fields.
     fields = {field.name for field in SearchIndexInfo._meta.get_fields()}

@@ -174,37 +174,21 @@ def row_values(doc):
     return ()
 
 
-# The rows one INSERT writes: 2,500 parameters in the body's table, well under SQLite's
-# limit.
-ROWS_PER_INSERT = 500
-
-
 def write(cursor, documents):
-    """Write the rows of `documents`, many in each statement, so that FTS5 does the
-    work of many rows without taking Python's lock back after each (a rebuild analyses
-    the next batch meanwhile)."""
+    """Write the rows of `documents`, many in each statement (rows.insert), so that
+    FTS5 does the work of many rows without taking Python's lock back after each (a
+    rebuild analyses the next batch meanwhile)."""
     # FTS5 writes the rows it holds in memory out as a new segment whenever a rowid is
     # not above the last one: in ascending order, a batch is one segment (a rebuild of
     # 100,000 columns in their date order took three times as long).
     documents = sorted(documents, key=attrgetter("column_id"))
-    for start in range(0, len(documents), ROWS_PER_INSERT):
-        part = documents[start : start + ROWS_PER_INSERT]
-        short = [
-            (doc.column_id, " ".join(doc.title), " ".join(doc.meta), " ".join(doc.lead))
-            for doc in part
-        ]
-        _insert(cursor, SHORT, "rowid, title, meta, lead", short)
-        whole = [(*row, " ".join(doc.body)) for row, doc in zip(short, part, strict=True)]
-        _insert(cursor, TABLE, "rowid, title, meta, lead, body", whole)
-
-
-def _insert(cursor, table, names, values):
-    """One INSERT of all these rows (tuples of the columns `names`)."""
-    group = "(" + ", ".join(["%s"] * len(values[0])) + ")"
-    cursor.execute(
-        f"INSERT INTO {table} ({names}) VALUES {', '.join([group] * len(values))}",
-        [value for row in values for value in row],
-    )
+    short = [
+        (doc.column_id, " ".join(doc.title), " ".join(doc.meta), " ".join(doc.lead))
+        for doc in documents
+    ]
+    rows.insert(cursor, SHORT, ["rowid", "title", "meta", "lead"], short)
+    whole = [(*row, " ".join(doc.body)) for row, doc in zip(short, documents, strict=True)]
+    rows.insert(cursor, TABLE, ["rowid", "title", "meta", "lead", "body"], whole)
 
 
 def stems(cursor, column_ids):

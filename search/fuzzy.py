@@ -51,6 +51,10 @@ TAIL = re.compile("[a-y][a-z]*")
 # word of an author's or theme's name this much.
 FREQUENCY_WEIGHT = 0.2
 NAME_BONUS = 0.1
+# A split is left out when a close word is held by this many times as many columns as
+# the split's rarest part: the reader meant the word ("organisatei" -> organisatie,
+# held by 80,000 columns, not the phrase "organisa tei" of two words held by 28 and 38).
+SPLIT_ODDS = 100
 
 
 def max_distance(word):
@@ -128,6 +132,14 @@ class _Fix:
     split: list = field(default_factory=list)  # known words, in order
     close: list = field(default_factory=list)  # Candidates, best first
     tails: list = field(default_factory=list)  # Candidates ending in the word
+    rarest: int = 0  # the frequency of the split's rarest part
+
+    def sensible_split(self, close):
+        """The split, unless one of `close` (the close words allowed) is SPLIT_ODDS
+        times as frequent as its rarest part."""
+        if any(candidate.frequency >= SPLIT_ODDS * self.rarest for candidate in close):
+            return []
+        return self.split
 
 
 def _plain(term):
@@ -193,7 +205,9 @@ class Repair:
             (index, word) for index, word in self.typed if stem(word) not in self.known_stems
         ][:MAX_CORRECTED_WORDS]
         for index, word in unknown:
-            self.fixes[index] = _Fix(split=_split(word, known_words))
+            split = _split(word, known_words)
+            rarest = min((known_words[part].frequency for part in split), default=0)
+            self.fixes[index] = _Fix(split=split, rarest=rarest)
         self._close_words(unknown)
 
     def _close_words(self, unknown):
@@ -280,15 +294,16 @@ class Repair:
         for index, fix in self.fixes.items():
             limit = max_distance(typed[index])
             close = [c for c in fix.close if c.distance <= limit]
-            if fix.split:
+            split = fix.sensible_split(close)
+            if split:
                 groups[index].append(
                     Term(
-                        stems=tuple(stem(part) for part in fix.split),
-                        text=" ".join(fix.split),
+                        stems=tuple(stem(part) for part in split),
+                        text=" ".join(split),
                         kind=COMPOUND,
                     )
                 )
-                replaced.setdefault(index, " ".join(fix.split))
+                replaced.setdefault(index, " ".join(split))
                 added = True
             for candidate in fix.tails:
                 groups[index].append(
@@ -332,8 +347,9 @@ class Repair:
             return None
         replaced = {}
         for index, fix in self.fixes.items():
-            if fix.split:
-                replaced[index] = " ".join(fix.split)
+            split = fix.sensible_split(fix.close)
+            if split:
+                replaced[index] = " ".join(split)
             elif fix.close:
                 replaced[index] = fix.close[0].word
             else:

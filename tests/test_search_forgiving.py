@@ -314,6 +314,27 @@ def test_did_you_mean_prefers_frequent_words_and_keyboard_slips(db):
     assert fuzzy.weighted_distance("pinautomat", "pinautomaat") == 0.5
 
 
+@pytest.mark.parametrize("frequency, corrected", [(5000, "organisatie"), (1000, "organisa tei")])
+def test_a_split_into_rare_words_gives_way_to_a_far_more_frequent_close_word(
+    db, frequency, corrected
+):
+    # "organisa" and "tei" are words of some column, and "organisatei" splits into
+    # them; the typo of a word a hundred times as frequent as the rarer part wins.
+    SearchWord.objects.bulk_create(
+        SearchWord(word=word, stem=stem, frequency=number, length=len(word), initial=word[0])
+        for word, stem, number in [
+            ("organisatie", "organiseer", frequency),
+            ("organisa", "organisa", 38),
+            ("tei", "tei", 28),
+        ]
+    )
+    repair = fuzzy.Repair(parse("organisatei"))
+    assert repair.suggestion() == corrected
+    query, text = repair.widened()
+    assert text == corrected
+    assert (COMPOUND in {term.kind for term in query.terms}) == (corrected == "organisa tei")
+
+
 def test_the_distance_grows_with_the_word():
     assert [fuzzy.max_distance("x" * n) for n in (3, 4, 5, 8, 9, 20)] == [0, 0, 1, 1, 2, 2]
 

@@ -24,7 +24,8 @@ import Stemmer
 # 7: on PostgreSQL `document` holds the words of the lead and of the names marked.
 # 8: lower case after the decomposition too ("℃" -> "c", not "C"), as FTS5 folds it; on
 # SQLite the term statistics are counted from FTS5's index.
-ANALYZER_VERSION = 8
+# 9: on SQLite the short fields' table holds the pairs of neighbouring words.
+ANALYZER_VERSION = 9
 # Snowball 3's "dutch" is the Kraaij-Pohlmann stemmer ("organisaties" and "organisatie"
 # share a stem); pinned through PyStemmer 3.x in pyproject.toml.
 STEMMER_ALGORITHM = "dutch"

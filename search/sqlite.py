@@ -4,6 +4,10 @@ rowid the column's id (and the search row's); and one over the short fields alon
 Whether a term is in the title, lead or meta is read from the short fields' table: its
 lists hold only their positions, where a column filter on the whole text's table reads
 each column's positions of the body too (for a word in every column, all of them).
+That table also holds each pair of neighbouring words of a field as one token
+("de_klant", after the field's words, whose positions stay as they are): a phrase in
+a short field is then one short list to read, not the positions of its words, which
+for "de" are in nearly every lead.
 
 The MATCH expressions are built only from analysed tokens (letters and digits), each
 in double quotes, so nothing a reader types can reach FTS5's own query syntax.
@@ -46,10 +50,10 @@ def _create_tables(cursor):
         " tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6')"
     )
     # Contentless (the text is the whole text's table's), without prefix indexes: a
-    # prefix in the short fields reads few lists.
+    # prefix in the short fields reads few lists. PAIR joins a pair into one token.
     cursor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {SHORT} USING fts5(title, meta, lead,"
-        " content = '', tokenize = 'unicode61 remove_diacritics 2')"
+        f" content = '', tokenize = \"unicode61 remove_diacritics 2 tokenchars '{PAIR}'\")"
     )
     cursor.execute(f"INSERT INTO {TABLE} ({TABLE}, rank) VALUES ('hashsize', %s)", [PENDING_BYTES])
 
@@ -68,6 +72,33 @@ def planner():
 def _term(term):
     phrase = '"' + " ".join(term.stems) + '"'
     return phrase + "*" if term.prefix else phrase
+
+
+# Joins the two words of a pair in the short fields' table. Analysed words are letters
+# and digits, so a pair is never a word; and a prefix that matches a pair's token
+# ("klant"* and "klant_centraal") matches the field's word it begins with too.
+PAIR = "_"
+
+
+def _pairs(stems):
+    return [f"{first}{PAIR}{second}" for first, second in zip(stems, stems[1:], strict=False)]
+
+
+def _short_text(stems):
+    """A short field as its table holds it: its words, then their pairs."""
+    return " ".join([*stems, *_pairs(stems)])
+
+
+def _short_term(term):
+    """`term` in the short fields' table: a phrase of two words is its pair; a longer
+    one all its pairs and, to be exact, its words in order (FTS5 reads the words'
+    positions only in the rows that hold every pair)."""
+    if term.prefix or not term.is_phrase:
+        return _term(term)
+    pairs = [f'"{pair}"' for pair in _pairs(term.stems)]
+    if len(pairs) == 1:
+        return pairs[0]
+    return "(" + " AND ".join([*pairs, _term(term)]) + ")"
 
 
 def expression(query):
@@ -113,10 +144,10 @@ def candidates(query, level):
     and the restriction to pass as `within` to the conditions of the score, so that
     FTS5 intersects their lists with these rows. The short fields' table finds the
     candidates without reading the body's positions."""
-    either = " OR ".join(f"({_held(group, level)})" for group in query.match_groups)
     held = f"r.column_id IN (SELECT rowid FROM {SHORT} WHERE {SHORT} MATCH %s)"
+    either = _either(query.match_groups, level, _short_term)
     # Only the title's few rows are worth intersecting every list of the score with.
-    within = either if level == 0 else None
+    within = query.match_groups if level == 0 else None
     if len(query.match_groups) == 1 and not query.excluded:
         # A short field that holds a term of the only group: a match.
         return (held, [either]), within
@@ -124,28 +155,38 @@ def candidates(query, level):
     if level == 0:
         # FTS5 skips through the query's lists to the few titled rows ('medewerkers
         # organisatie': 40 ms, against 50 with the query's 33,000 ids listed).
-        return (f"r.column_id IN ({sql})", [f"({params[0]}) AND ({either})"]), within
+        whole = _either(query.match_groups, level, _term)
+        return (f"r.column_id IN ({sql})", [f"({params[0]}) AND ({whole})"]), within
     return (f"{held} AND r.column_id IN ({sql})", [either, *params]), within
 
 
-def _held(group, level):
-    terms = " OR ".join(_term(term) for term in group)
+def _either(groups, level, term):
+    """The FTS5 expression: the short fields hold a term of one of `groups` as `level`
+    asks (see `candidates`), with each term written by `term` (`_term` for the whole
+    text's table, `_short_term` for the short fields')."""
+    return " OR ".join(f"({_held(group, level, term)})" for group in groups)
+
+
+def _held(group, level, term):
+    terms = " OR ".join(term(each) for each in group)
     title, lead, meta = (f"{FIELDS[name]} : ({terms})" for name in ("title", "lead", "meta"))
     return [title, f"{title} OR ({lead} AND {meta})", f"{title} OR {lead} OR {meta}"][level]
 
 
-def _restricted(sql, within):
-    return f"({within}) AND {sql}" if within else sql
+def _restricted(sql, within, term=_term):
+    """`sql` (an FTS5 expression) for the rows of `within` only: the groups whose terms
+    the title holds (`candidates` of level 0), or None for all."""
+    return f"({_either(within, 0, term)}) AND {sql}" if within else sql
 
 
 def in_field(field, group, within=None):
     """A condition (and parameters) on the search row `r`: one of the terms of `group`
     occurs in `field` (one of FIELDS), read from the short fields' table. With
     `within` (from `candidates`), only rows within it."""
-    terms = " OR ".join(_term(term) for term in group)
+    terms = " OR ".join(_short_term(term) for term in group)
     return (
         f"r.column_id IN (SELECT rowid FROM {SHORT} WHERE {SHORT} MATCH %s)",
-        [_restricted(f"{FIELDS[field]} : ({terms})", within)],
+        [_restricted(f"{FIELDS[field]} : ({terms})", within, _short_term)],
     )
 
 
@@ -183,11 +224,14 @@ def write(cursor, documents):
     # 100,000 columns in their date order took three times as long).
     documents = sorted(documents, key=attrgetter("column_id"))
     short = [
-        (doc.column_id, " ".join(doc.title), " ".join(doc.meta), " ".join(doc.lead))
+        (doc.column_id, _short_text(doc.title), _short_text(doc.meta), _short_text(doc.lead))
         for doc in documents
     ]
     rows.insert(cursor, SHORT, ["rowid", "title", "meta", "lead"], short)
-    whole = [(*row, " ".join(doc.body)) for row, doc in zip(short, documents, strict=True)]
+    whole = [
+        (doc.column_id, *(" ".join(part) for part in (doc.title, doc.meta, doc.lead, doc.body)))
+        for doc in documents
+    ]
     rows.insert(cursor, TABLE, ["rowid", "title", "meta", "lead", "body"], whole)
 
 
@@ -207,14 +251,28 @@ def stems(cursor, column_ids):
 
 
 def delete(cursor, column_ids):
-    ids = [(pk,) for pk in column_ids]
     # A contentless table forgets a row by being told what it held.
     cursor.executemany(
         f"INSERT INTO {SHORT} ({SHORT}, rowid, title, meta, lead)"
-        f" SELECT 'delete', rowid, title, meta, lead FROM {TABLE} WHERE rowid = %s",
-        ids,
+        " VALUES ('delete', %s, %s, %s, %s)",
+        _short_rows(cursor, column_ids),
     )
-    cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", ids)
+    cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk in column_ids])
+
+
+def _short_rows(cursor, column_ids=None):
+    """The short fields' rows (id, title, meta, lead) of these columns (None: all), as
+    that table holds them, from the whole text's table."""
+    sql = f"SELECT rowid, title, meta, lead FROM {TABLE}"
+    if column_ids is None:
+        cursor.execute(sql)
+        found = cursor.fetchall()
+    else:
+        found = []
+        for chunk, placeholders in rows.chunks(column_ids):
+            cursor.execute(f"{sql} WHERE rowid IN ({placeholders})", chunk)
+            found += cursor.fetchall()
+    return [(pk, *(_short_text(text.split()) for text in fields)) for pk, *fields in found]
 
 
 # What a rebuild sets for itself (`rebuilding`).
@@ -279,10 +337,9 @@ def rebuilt(cursor):
 def copy_short(cursor):
     """Write the short fields' table again from the whole text's (search/0006)."""
     cursor.execute(f"INSERT INTO {SHORT} ({SHORT}) VALUES ('delete-all')")
-    cursor.execute(
-        f"INSERT INTO {SHORT} (rowid, title, meta, lead)"
-        f" SELECT rowid, title, meta, lead FROM {TABLE}"
-    )
+    short = _short_rows(cursor)
+    if short:
+        rows.insert(cursor, SHORT, ["rowid", "title", "meta", "lead"], short)
 
 
 def size(cursor):

@@ -204,6 +204,27 @@ def test_a_new_author_and_date_move_the_column_in_the_facets(column_factory):
     assert search.search("otter").total == 0
 
 
+def test_a_phrase_counts_in_a_short_field_only_where_its_words_follow_each_other(
+    column_factory,
+):
+    # Both pairs of "de klant centraal" are in the newer column's title, but not the
+    # phrase: it matches through its body alone and ranks below the title's.
+    exact = column_factory(
+        title="Zet de klant centraal",
+        lead="Kort.",
+        body="Tekst over de klant centraal.",
+        published_at=timezone.now() - timedelta(days=2),
+    )
+    near = column_factory(
+        title="De klant, klant centraal",
+        lead="Kort.",
+        body="Tekst over de klant centraal.",
+        published_at=timezone.now() - timedelta(days=1),
+    )
+    assert [hit.column for hit in search.search('"de klant centraal"').hits] == [exact, near]
+    assert [hit.column for hit in search.search('"klant centraal"').hits] == [near, exact]
+
+
 def test_the_fields_points_follow_every_change_as_a_rebuild_makes_them(column_factory):
     """Which columns hold a word in their title, lead or names is kept apart from the
     text on SQLite (search.sqlite.SHORT, a table that forgets a row only by being
@@ -225,7 +246,9 @@ def test_the_fields_points_follow_every_change_as_a_rebuild_makes_them(column_fa
 
     def scores():
         found = {}
-        for text in ["klant", "medewerkers", "klantreis", "eerst klant", "nummer"]:
+        texts = ["klant", "medewerkers", "klantreis", "eerst klant", "nummer"]
+        # phrases: their pairs of words in the short fields (search.sqlite.PAIR)
+        for text in [*texts, '"klant nummer"', '"geen klant hier"', '"medewerkers eerst"']:
             matches = engine._Matches(
                 engine._prefix_words(parse(text)),
                 {"themes": [], "author": "", "year": None},

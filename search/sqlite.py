@@ -5,7 +5,7 @@ Whether a term is in the title, lead or meta is read from the short fields' tabl
 lists hold only their positions, where a column filter on the whole text's table reads
 each column's positions of the body too (for a word in every column, all of them).
 That table also holds each pair of neighbouring words of a field as one token
-("de_klant", after the field's words, whose positions stay as they are): a phrase in
+("_de_klant", after the field's words, whose positions stay as they are): a phrase in
 a short field is then one short list to read, not the positions of its words, which
 for "de" are in nearly every lead.
 
@@ -74,14 +74,15 @@ def _term(term):
     return phrase + "*" if term.prefix else phrase
 
 
-# Joins the two words of a pair in the short fields' table. Analysed words are letters
-# and digits, so a pair is never a word; and a prefix that matches a pair's token
-# ("klant"* and "klant_centraal") matches the field's word it begins with too.
+# Starts a pair of words in the short fields' table, and joins its two words
+# ("_de_klant"). Analysed words are letters and digits, so a pair is never a word, and
+# no prefix of a word reads the pairs (the table has no prefix index: "klant"* would
+# otherwise merge the lists of every word that follows "klant" in a short field).
 PAIR = "_"
 
 
 def _pairs(stems):
-    return [f"{first}{PAIR}{second}" for first, second in zip(stems, stems[1:], strict=False)]
+    return [f"{PAIR}{first}{PAIR}{second}" for first, second in zip(stems, stems[1:], strict=False)]
 
 
 def _short_text(stems):

@@ -26,7 +26,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from .dutch import stem, words
 from .models import SearchWord
-from .query import COMPOUND, EXACT, FUZZY, Query, Term
+from .query import COMPOUND, EXACT, FUZZY, Query, Term, word_prefix
 
 # Words corrected per query (the first unknown ones), and the longest word corrected or
 # split: longer "words" are pasted junk, not typos.
@@ -157,10 +157,15 @@ class Repair:
         self.query = query
         # (group index, typed word) of each group's first term that is a plain word.
         self.typed = []
+        # The groups whose typed word also matches as a prefix (the word being typed,
+        # search.query._last_word_as_prefix).
+        self.being_typed = set()
         for index, group in enumerate(query.groups):
             word = _plain(group[0])
             if word and len(word) <= MAX_WORD_LENGTH:
                 self.typed.append((index, word))
+                if group[-1].prefix and group[-1].text == group[0].text:
+                    self.being_typed.add(index)
         self._looked_up = False
 
     def _pairs(self):
@@ -317,6 +322,14 @@ class Repair:
                     continue
                 seen.add(candidate.stem)
                 groups[index].append(Term(stems=(candidate.stem,), text=candidate.word, kind=FUZZY))
+                if index in self.being_typed and index not in replaced:
+                    # The correction shown for the word being typed matches as a prefix,
+                    # as that word did: "klnat" finds what "klant" finds.
+                    prefix = word_prefix(candidate.word)
+                    if prefix:
+                        groups[index].append(
+                            Term(stems=(prefix,), prefix=True, text=candidate.word, kind=FUZZY)
+                        )
                 replaced.setdefault(index, candidate.word)
                 added = True
         if not added:

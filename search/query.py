@@ -173,10 +173,15 @@ def _last_word_as_prefix(query, text, last):
     index, term, raw = last
     if term.prefix or term.is_phrase or query.groups[index][-1] is not term:
         return
-    # Only when the stem just drops an ending: a stemmer that rewrites inside the word
-    # ("klantgerigt" -> "klantrigt") would otherwise turn a typo into a broad prefix.
-    typed = words(raw)[0]
-    prefix = stem(typed) if typed.startswith(stem(typed)) else typed
-    if len(prefix) < 3:
-        return
-    query.groups[index] = (*query.groups[index], Term(stems=(prefix,), prefix=True, text=raw))
+    prefix = word_prefix(words(raw)[0])
+    if prefix:
+        query.groups[index] = (*query.groups[index], Term(stems=(prefix,), prefix=True, text=raw))
+
+
+def word_prefix(word):
+    """The prefix a word being typed (normalised) also matches as, or None: its stem
+    when the stem just drops an ending (a stemmer that rewrites inside the word,
+    "klantgerigt" -> "klantrigt", would turn a typo into a broad prefix), else the
+    word; at least 3 letters."""
+    prefix = stem(word) if word.startswith(stem(word)) else word
+    return prefix if len(prefix) >= 3 else None

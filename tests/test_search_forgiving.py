@@ -245,6 +245,19 @@ def test_a_word_matching_exactly_is_not_corrected(column_factory):
     assert results.corrected == ""
 
 
+def test_the_correction_of_the_word_being_typed_finds_what_that_word_finds(column_factory):
+    column_factory(title="Klanttevredenheid gemeten", lead="Kort.", body="Tekst.", slug="compound")
+    column_factory(title="De klant", lead="Kort.", body="Tekst.", slug="word")
+
+    corrected, typed = search.search("klnat"), search.search("klant")
+
+    assert corrected.corrected == "klant"
+    assert [hit.column.slug for hit in corrected.hits] == [hit.column.slug for hit in typed.hits]
+    assert len(typed.hits) == 2
+    # A word followed by a space is typed: no prefix, before the correction or after.
+    assert [hit.column.slug for hit in search.search("klnat ").hits] == ["word"]
+
+
 def test_compounds_rank_above_typo_corrections_whatever_the_field(column_factory):
     column_factory(title="Over het klantcemtraal", slug="fuzzy-in-title")
     column_factory(body="Zet de klant centraal, altijd.", slug="compound-in-body")

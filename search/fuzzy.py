@@ -164,7 +164,7 @@ class Repair:
             word = _plain(group[0])
             if word and len(word) <= MAX_WORD_LENGTH:
                 self.typed.append((index, word))
-                if group[-1].prefix and group[-1].text == group[0].text:
+                if any(term.prefix and term.text == group[0].text for term in group[1:]):
                     self.being_typed.add(index)
         self._looked_up = False
 

@@ -136,6 +136,9 @@ class Held(NamedTuple):
 
     stems: set
     body_length: int
+    # What the backend must be told to forget the row, if anything (SQLite's
+    # contentless short fields' table: the row it was given).
+    told: tuple = ()
 
 
 def totals(cursor):

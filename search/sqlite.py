@@ -238,7 +238,7 @@ def write(cursor, documents):
 
 def stems(cursor, column_ids):
     """What each of these columns' rows holds ({column id: rows.Held}): the body's
-    length is its number of words."""
+    length is its number of words; `told`, the short fields' row (`delete`)."""
     found = {}
     for chunk, placeholders in rows.chunks(column_ids):
         cursor.execute(
@@ -246,34 +246,24 @@ def stems(cursor, column_ids):
             chunk,
         )
         for column_id, *fields in cursor.fetchall():
-            words = [text.split() for text in fields]
-            found[column_id] = rows.Held({stem for part in words for stem in part}, len(words[-1]))
+            *short, body = [text.split() for text in fields]
+            found[column_id] = rows.Held(
+                {stem for part in (*short, body) for stem in part},
+                len(body),
+                tuple(_short_text(part) for part in short),
+            )
     return found
 
 
-def delete(cursor, column_ids):
+def delete(cursor, held):
+    """Remove the rows of the columns of `held` ({column id: rows.Held} from `stems`)."""
     # A contentless table forgets a row by being told what it held.
     cursor.executemany(
         f"INSERT INTO {SHORT} ({SHORT}, rowid, title, meta, lead)"
         " VALUES ('delete', %s, %s, %s, %s)",
-        _short_rows(cursor, column_ids),
+        [(pk, *row.told) for pk, row in held.items()],
     )
-    cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk in column_ids])
-
-
-def _short_rows(cursor, column_ids=None):
-    """The short fields' rows (id, title, meta, lead) of these columns (None: all), as
-    that table holds them, from the whole text's table."""
-    sql = f"SELECT rowid, title, meta, lead FROM {TABLE}"
-    if column_ids is None:
-        cursor.execute(sql)
-        found = cursor.fetchall()
-    else:
-        found = []
-        for chunk, placeholders in rows.chunks(column_ids):
-            cursor.execute(f"{sql} WHERE rowid IN ({placeholders})", chunk)
-            found += cursor.fetchall()
-    return [(pk, *(_short_text(text.split()) for text in fields)) for pk, *fields in found]
+    cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk in held])
 
 
 # What a rebuild sets for itself (`rebuilding`).
@@ -338,7 +328,10 @@ def rebuilt(cursor):
 def copy_short(cursor):
     """Write the short fields' table again from the whole text's (search/0006)."""
     cursor.execute(f"INSERT INTO {SHORT} ({SHORT}) VALUES ('delete-all')")
-    short = _short_rows(cursor)
+    cursor.execute(f"SELECT rowid, title, meta, lead FROM {TABLE}")
+    short = [
+        (pk, *(_short_text(text.split()) for text in fields)) for pk, *fields in cursor.fetchall()
+    ]
     if short:
         rows.insert(cursor, SHORT, ["rowid", "title", "meta", "lead"], short)
 

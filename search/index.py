@@ -13,7 +13,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 
 from . import bm25, postgres, rows, sqlite
-from .dutch import ANALYZER_VERSION, MAX_TOKENS, stem, words
+from .dutch import ANALYZER_VERSION, MAX_TOKENS, stem, stems, words
 
 TAG = re.compile(r"<[^>]*>")
 # The kinds of vocabulary words (SearchWord.Kind; plain values, for migrations' models).
@@ -49,15 +49,10 @@ class Document:
 def make_document(column_id, *, title, names, lead, body, theme_ids):
     """The Document of a column from the words (search.dutch.words) of its fields;
     `names`: those of its author, then of each theme."""
-    title, lead = _analysed(title), _analysed(lead)
-    meta = [stem for name in names for stem in _analysed(name)]
+    title, lead = stems(title), stems(lead)
+    meta = [stem for name in names for stem in stems(name)]
     room = max(0, MAX_TOKENS - len(title) - len(meta) - len(lead))
-    return Document(column_id, title, meta, lead, _analysed(body[:room]), theme_ids)
-
-
-def _analysed(words):
-    """What search.dutch.analyse gives for a text whose words are `words`."""
-    return [stem(word) for word in words]
+    return Document(column_id, title, meta, lead, stems(body[:room]), theme_ids)
 
 
 def _models(apps):
@@ -237,10 +232,10 @@ def _count_stems(SearchWord, change):
     for key, step in change.items():
         if step:
             by_step.setdefault(step, []).append(key)
-    for step, stems in sorted(by_step.items()):
-        stems.sort()
-        for start in range(0, len(stems), CHUNK):
-            SearchWord.objects.filter(stem__in=stems[start : start + CHUNK]).update(
+    for step, changed in sorted(by_step.items()):
+        changed.sort()
+        for start in range(0, len(changed), CHUNK):
+            SearchWord.objects.filter(stem__in=changed[start : start + CHUNK]).update(
                 frequency=Greatest(F("frequency") + step, 0)
             )
 

@@ -3,6 +3,7 @@
 import pytest
 
 from search import parse
+from search import dutch
 from search.dutch import analyse, normalise
 from search.query import MAX_QUERY_LENGTH, MAX_TERMS
 
@@ -12,6 +13,19 @@ def test_dutch_analysis():
     assert analyse("klanten klant") == ["klant", "klant"]
     assert analyse("organisaties organisatie") == analyse("organisatie organisatie")
     assert analyse("medewerkers") == analyse("medewerker")
+
+
+def test_the_stems_of_many_words_are_those_of_each_word_also_when_the_cache_is_emptied(
+    monkeypatch,
+):
+    monkeypatch.setattr(dutch, "_STEMS", {})
+    monkeypatch.setattr(dutch, "STEMS_KEPT", 2)
+    words = "klanten organisaties medewerkers klanten gesprekken".split()
+    expected = [dutch.stem(word) for word in words]
+    assert expected[0] == expected[3] == "klant"
+    assert dutch.stems(words) == expected
+    assert dutch.stems(words) == expected  # from the cache, emptied when it was full
+    assert dutch.stems([]) == []
 
 
 def test_normalise_drops_diacritics_only():

@@ -47,12 +47,13 @@ MAX_STEMS = 24
 DOUBLE = "CAST(%s AS DOUBLE PRECISION)"
 
 
+COLUMNS = "stem varchar(40) NOT NULL, column_id bigint NOT NULL, tf integer NOT NULL"
+
+
 def create(cursor, vendor):
     rowid = "" if vendor == "postgresql" else " WITHOUT ROWID"
     cursor.execute(
-        f"CREATE TABLE IF NOT EXISTS {TABLE} (stem varchar(40) NOT NULL,"
-        f" column_id bigint NOT NULL, tf integer NOT NULL,"
-        f" PRIMARY KEY (stem, column_id)){rowid}"
+        f"CREATE TABLE IF NOT EXISTS {TABLE} ({COLUMNS}, PRIMARY KEY (stem, column_id)){rowid}"
     )
 
 
@@ -64,71 +65,65 @@ def write(cursor, documents, table=TABLE):
     values = [
         (stem, doc.column_id, tf) for doc in documents for stem, tf in Counter(doc.body).items()
     ]
-    if table == TABLE:  # in the key's order (a rebuild orders them at the end)
+    if table != LOADING:  # in the key's order (a rebuild orders them at the end)
         values.sort()
     rows.insert(cursor, table, ["stem", "column_id", "tf"], values)
 
 
-# A rebuild on PostgreSQL writes the rows, batch after batch of columns, into this
-# table without a key, and moves them into TABLE at the end in the key's order: each
-# batch inserted into TABLE would land all over its tree (twice as slow at 10,000
-# columns).
-LOADING = f"{TABLE}_loading"
-
-
-# PostgreSQL: the primary key's index, made after the rows are in (a third faster
-# than kept current while they go in). SQLite's table without rowids is its key.
+# A rebuild on PostgreSQL writes the rows, batch after batch of columns, into LOADING,
+# a table without a key, and makes NEXT of them at the end, in the key's order (each
+# batch inserted into a keyed table would land all over its tree: twice as slow at
+# 10,000 columns). TABLE stays as it is, for the searches and saves meanwhile, until
+# NEXT takes its place (`swap`).
+LOADING, NEXT = f"{TABLE}_loading", f"{TABLE}_next"
+# The primary key's index (PostgreSQL), made after the rows are in: a third faster than
+# kept current while they go in. SQLite's table without rowids is its key.
 KEY = f"{TABLE}_pkey"
 
 
 def start_loading(cursor):
-    """Empty TABLE for a rebuild; returns the table the batches write their rows into,
-    for `write`: on PostgreSQL a table without a key; on SQLite none, the rows are
-    counted from FTS5's own index at the end (search.sqlite.rebuilt)."""
-    clear(cursor)
+    """For a rebuild: the table its batches write their rows into, for `write`. On
+    PostgreSQL, LOADING; on SQLite none: TABLE is emptied and the rows are counted
+    from FTS5's own index at the end (search.sqlite.rebuilt)."""
     if connection.vendor != "postgresql":
+        clear(cursor)
         return None
-    # The columns saved meanwhile have a few rows in TABLE: no key needed.
-    cursor.execute(f"ALTER TABLE {TABLE} DROP CONSTRAINT IF EXISTS {KEY}")
     cursor.execute(f"DROP TABLE IF EXISTS {LOADING}")
-    cursor.execute(
-        f"CREATE UNLOGGED TABLE {LOADING} (stem varchar(40) NOT NULL,"
-        " column_id bigint NOT NULL, tf integer NOT NULL)"
-    )
+    cursor.execute(f"CREATE UNLOGGED TABLE {LOADING} ({COLUMNS})")
     return LOADING
 
 
-# The loaded rows into TABLE, as an anti join and a semi join. `NOT IN (SELECT ...)`
-# cannot be one (NULLs): when the planner takes TABLE to be too large to hash, as its
-# statistics say after any earlier build (they still count the rows the rebuild has
-# just deleted), it runs the subquery again for each loaded row: in a second rebuild
-# of 20,000 columns this statement took 591 s (now 10).
-MOVE = (
-    f"INSERT INTO {TABLE} (stem, column_id, tf) SELECT l.stem, l.column_id, l.tf"
-    f" FROM {LOADING} l WHERE NOT EXISTS (SELECT FROM {TABLE} t WHERE t.column_id = l.column_id)"
-    f" AND EXISTS (SELECT FROM {rows.TABLE} r WHERE r.column_id = l.column_id)"
-    " ORDER BY l.stem, l.column_id"
-)
-
-
 def finish_loading(cursor):
-    """PostgreSQL: move the loaded rows into TABLE, but not those of a column saved
-    (its rows are in TABLE already) or deleted (it has no search row) while the
-    rebuild ran; then make the key."""
+    """After a rebuild's batches: the table that will hold the term statistics, for the
+    rows of the columns saved meanwhile (search.index): on PostgreSQL NEXT, made of the
+    loaded rows in the key's order, with its key and planner statistics."""
     if connection.vendor != "postgresql":
-        return
-    cursor.execute(MOVE)
+        return TABLE
+    cursor.execute(f"DROP TABLE IF EXISTS {NEXT}")
+    cursor.execute(f"CREATE TABLE {NEXT} ({COLUMNS})")
+    cursor.execute(
+        f"INSERT INTO {NEXT} SELECT stem, column_id, tf FROM {LOADING} ORDER BY stem, column_id"
+    )
     cursor.execute(f"DROP TABLE {LOADING}")
-    cursor.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {KEY} PRIMARY KEY (stem, column_id)")
+    cursor.execute(f"ALTER TABLE {NEXT} ADD CONSTRAINT {NEXT}_pkey PRIMARY KEY (stem, column_id)")
+    cursor.execute(f"ANALYZE {NEXT}")
+    return NEXT
 
 
-def delete(cursor, held):
+def swap(cursor):
+    """PostgreSQL, at the end of a rebuild: NEXT in TABLE's place."""
+    cursor.execute(f"DROP TABLE {TABLE}")
+    cursor.execute(f"ALTER TABLE {NEXT} RENAME TO {TABLE}")
+    cursor.execute(f"ALTER TABLE {TABLE} RENAME CONSTRAINT {NEXT}_pkey TO {KEY}")
+
+
+def delete(cursor, held, table=TABLE):
     """Remove the rows of the columns of `held` ({column id: rows.Held}, whose stems
     include the body's), each by its key."""
     for column_id, row in held.items():
         for chunk, placeholders in rows.chunks(sorted(row.stems)):
             cursor.execute(
-                f"DELETE FROM {TABLE} WHERE stem IN ({placeholders}) AND column_id = %s",
+                f"DELETE FROM {table} WHERE stem IN ({placeholders}) AND column_id = %s",
                 [*chunk, column_id],
             )
 

@@ -133,16 +133,17 @@ def index_columns(column_ids, apps=None):
     _count_columns(apps, len(documents) - len(before), words - _words(before))
 
 
-def _write(cursor, documents, columns, terms=bm25.TABLE, savepoint=True):
-    """Write the index rows of `documents`; the term statistics into `terms`. In one
-    transaction: SQLite would otherwise commit each of the many rows on its own. A
-    rebuild that runs in a transaction of its own asks for no savepoint: at each one,
-    FTS5 writes out what it holds in memory (search.sqlite.PENDING_BYTES)."""
+def _write(cursor, documents, columns, terms=bm25.TABLE, savepoint=True, table=rows.TABLE):
+    """Write the index rows of `documents`, the search rows into `table` and the term
+    statistics into `terms`. In one transaction: SQLite would otherwise commit each of
+    the many rows on its own. A rebuild that runs in a transaction of its own asks for
+    no savepoint: at each one, FTS5 writes out what it holds in memory
+    (search.sqlite.PENDING_BYTES)."""
     with transaction.atomic(savepoint=savepoint):
         backend().write(cursor, documents)
         if terms:
             bm25.write(cursor, documents, terms)
-        rows.write(connection, cursor, zip(documents, columns, strict=True), backend())
+        rows.write(connection, cursor, zip(documents, columns, strict=True), backend(), table)
 
 
 def _delete(cursor, held):
@@ -271,47 +272,80 @@ def _rebuild(progress, apps, batch_size):
     SearchIndexInfo = (apps or global_apps).get_model("search", "SearchIndexInfo")
     ids = list(Column.objects.order_by("pk").values_list("pk", flat=True))
     with connection.cursor() as cursor:
-        backend().clear(cursor)
-        rows.clear(cursor)
+        table = backend().start_rebuild(cursor)
         loading = bm25.start_loading(cursor)
-    SearchWord.objects.all().delete()
     vocabulary, frequencies = {}, Counter()
     batches = [ids[start : start + batch_size] for start in range(0, len(ids), batch_size)]
     done = 0
     for batch, columns, documents, found in _analysed_batches(batches, Column, ThemedColumn):
         with connection.cursor() as cursor:
-            _write(cursor, documents, columns, terms=loading, savepoint=False)
-        for word, kind in found.items():
-            if vocabulary.get(word) != NAME:
-                vocabulary[word] = kind
-        frequencies.update(_stems(documents))
+            _write(cursor, documents, columns, terms=loading, savepoint=False, table=table)
+        _learn(vocabulary, frequencies, documents, found)
         done += len(batch)
         if progress:
             progress(done, len(ids))
     with connection.cursor() as cursor:
         backend().rebuilt(cursor)
-        bm25.finish_loading(cursor)
-        # Counted from the rows, which include the columns saved while this ran.
+        terms = bm25.finish_loading(cursor)
+    # Searches and saves wait from here to the end of the transaction (PostgreSQL; on
+    # SQLite saves wait for the whole rebuild): moments, unless many columns were saved
+    # meanwhile.
+    with transaction.atomic(), connection.cursor() as cursor:
+        changed = backend().changed_meanwhile(cursor)
+        if changed:
+            _catch_up(cursor, changed, table, terms, vocabulary, frequencies, apps)
+        backend().swap(cursor)
+        # Counted from the rows, which include the columns saved meanwhile.
         columns, body_words = rows.totals(cursor)
-    # Hundreds of thousands of words on a large site: through the ORM, building their
-    # statements took longer than writing them (36 of 65 s, 20,000 long columns).
-    with connection.cursor() as cursor:
-        rows.insert(
-            cursor,
-            SearchWord._meta.db_table,
-            [SearchWord._meta.get_field(name).column for name in WORD_FIELDS],
-            [
-                _word_values(word, kind, frequencies[stem(word)])
-                for word, kind in sorted(vocabulary.items())
-            ],
+        _replace_vocabulary(cursor, SearchWord, vocabulary, frequencies)
+        info = {"analyzer_version": ANALYZER_VERSION, "columns": columns, "body_words": body_words}
+        # A migration's model of a time before the totals (search/0005) has fewer fields.
+        fields = {field.name for field in SearchIndexInfo._meta.get_fields()}
+        SearchIndexInfo.objects.update_or_create(
+            pk=1, defaults={name: value for name, value in info.items() if name in fields}
         )
-    info = {"analyzer_version": ANALYZER_VERSION, "columns": columns, "body_words": body_words}
-    # A migration's model of a time before the totals (search/0005) has fewer fields.
-    fields = {field.name for field in SearchIndexInfo._meta.get_fields()}
-    SearchIndexInfo.objects.update_or_create(
-        pk=1, defaults={name: value for name, value in info.items() if name in fields}
-    )
     return len(ids)
+
+
+def _learn(vocabulary, frequencies, documents, found):
+    """Add what a rebuild found in `documents` to its `vocabulary` ({word: kind}) and
+    `frequencies` ({stem: columns}); `found`: their vocabulary."""
+    for word, kind in found.items():
+        if vocabulary.get(word) != NAME:
+            vocabulary[word] = kind
+    frequencies.update(_stems(documents))
+
+
+def _catch_up(cursor, column_ids, table, terms, vocabulary, frequencies, apps):
+    """Write the rows of these columns, saved or deleted while the rebuild ran, again
+    into the rebuild's tables (`table`, `terms`)."""
+    Column, ThemedColumn, _ = _models(apps)
+    before = backend().stems(cursor, column_ids, table)
+    rows.delete(cursor, before, table)
+    bm25.delete(cursor, before, terms)
+    frequencies.subtract(_count(before))
+    columns = list(Column.objects.filter(pk__in=column_ids).values(*FIELDS))
+    documents, found = _documents(columns, ThemedColumn)
+    _write(cursor, documents, columns, terms=terms, table=table)
+    _learn(vocabulary, frequencies, documents, found)
+
+
+def _replace_vocabulary(cursor, SearchWord, vocabulary, frequencies):
+    """The vocabulary, all at once, without the words of stems no column holds any
+    more (a column deleted while the rebuild ran). Hundreds of thousands of words on a
+    large site: through the ORM, building their statements took longer than writing
+    them (36 of 65 s, 20,000 long columns)."""
+    SearchWord.objects.all().delete()
+    rows.insert(
+        cursor,
+        SearchWord._meta.db_table,
+        [SearchWord._meta.get_field(name).column for name in WORD_FIELDS],
+        [
+            _word_values(word, kind, frequencies[stem(word)])
+            for word, kind in sorted(vocabulary.items())
+            if frequencies[stem(word)] > 0
+        ],
+    )
 
 
 def is_outdated():

@@ -41,9 +41,11 @@ REBUILD_MEMORY = "256MB"
 PLAIN_ID_FILTER = True
 
 
+VECTOR_COLUMNS = "".join(f", {vector} tsvector NOT NULL" for vector in VECTORS)
+
+
 def create(cursor):
-    vectors = "".join(f", {vector} tsvector NOT NULL" for vector in VECTORS)
-    rows.create(cursor, "postgresql", vectors)
+    rows.create(cursor, "postgresql", VECTOR_COLUMNS)
     cursor.execute(GIN_INDEX)
     # For filters through the ORM (the admin's search box, "Bedoelde je" counts): the
     # ids, by the GIN index even for a word in every row (see `planner()`).
@@ -250,13 +252,13 @@ def write(cursor, documents):
     """Everything is in the search rows (see `ROW_COLUMNS`)."""
 
 
-def stems(cursor, column_ids):
-    """What each of these columns' rows holds ({column id: rows.Held}); the pairs and
-    marks are left out."""
+def stems(cursor, column_ids, table=TABLE):
+    """What each of these columns' rows (in `table`) holds ({column id: rows.Held}); the
+    pairs and marks are left out."""
     cursor.execute(
         f"SELECT r.column_id, r.body_length, ARRAY(SELECT u.lexeme FROM unnest(r.document) u"
         f" WHERE left(u.lexeme, 1) NOT IN ({', '.join(['%s'] * len(MARKS))})) FROM"
-        f" {TABLE} r WHERE r.column_id = ANY(%s)",
+        f" {table} r WHERE r.column_id = ANY(%s)",
         [*MARKS, list(column_ids)],
     )
     return {
@@ -273,17 +275,56 @@ def rebuilding():
     return nullcontext()
 
 
-def clear(cursor):
-    """Before a rebuild: the GIN index goes, and `rebuilt()` makes it again from all
-    the rows at once. Kept current row by row, it took most of a rebuild's time."""
-    cursor.execute(f"DROP INDEX IF EXISTS {TABLE}_document")
+# A rebuild writes the search rows into NEXT, beside TABLE, which the searches read and
+# the saves write meanwhile without waiting; NEXT gets its GIN index once all its rows
+# are in (kept current row by row, it took most of a rebuild's time) and takes TABLE's
+# place at the end (`swap`), in the rebuild's transaction: searches wait only for its
+# last moments. SEEN notes the version of each of TABLE's rows when the rebuild began
+# (the transaction that wrote it, `xmin`): a save meanwhile writes its column's row
+# again, a delete removes it.
+NEXT, SEEN = f"{TABLE}_next", "articles_search_seen"
+
+
+def start_rebuild(cursor):
+    """The table a rebuild writes the search rows into."""
+    cursor.execute(f"DROP TABLE IF EXISTS {NEXT}")
+    rows.create(cursor, "postgresql", VECTOR_COLUMNS, table=NEXT)
+    cursor.execute(f"DROP TABLE IF EXISTS {SEEN}")
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {SEEN} AS SELECT column_id, xmin::text AS version FROM {TABLE}"
+    )
+    return NEXT
 
 
 def rebuilt(cursor):
-    """After a rebuild: the GIN index (searches meanwhile read every row)."""
+    """After a rebuild's batches: NEXT's GIN index, and its planner statistics (a new
+    table has none)."""
     with transaction.atomic():
         cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [REBUILD_MEMORY])
-        cursor.execute(GIN_INDEX)
+        cursor.execute(f"CREATE INDEX {NEXT}_document ON {NEXT} USING gin (document)")
+    cursor.execute(f"ANALYZE {NEXT}")
+
+
+def changed_meanwhile(cursor):
+    """The columns whose search rows were written or removed since `start_rebuild`;
+    from here to the end of the rebuild's transaction, saves and searches wait."""
+    cursor.execute(f"LOCK TABLE {TABLE}, {bm25.TABLE} IN ACCESS EXCLUSIVE MODE")
+    cursor.execute(
+        f"SELECT COALESCE(r.column_id, s.column_id) FROM {TABLE} r FULL JOIN {SEEN} s"
+        " ON s.column_id = r.column_id WHERE r.xmin::text IS DISTINCT FROM s.version"
+    )
+    changed = [column_id for (column_id,) in cursor.fetchall()]
+    cursor.execute(f"DROP TABLE {SEEN}")
+    return changed
+
+
+def swap(cursor):
+    """NEXT, and the term statistics' (search.bm25), in the live tables' place."""
+    cursor.execute(f"DROP TABLE {TABLE}")
+    cursor.execute(f"ALTER TABLE {NEXT} RENAME TO {TABLE}")
+    cursor.execute(f"ALTER TABLE {TABLE} RENAME CONSTRAINT {NEXT}_pkey TO {TABLE}_pkey")
+    cursor.execute(f"ALTER INDEX {NEXT}_document RENAME TO {TABLE}_document")
+    bm25.swap(cursor)
 
 
 def size(cursor):

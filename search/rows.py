@@ -29,7 +29,7 @@ CARRIED = {"author": "author_id", "status": "status", "published_at": "published
 COMPARISONS = {"exact": "=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 
 
-def create(cursor, vendor, extra_columns=""):
+def create(cursor, vendor, extra_columns="", table=TABLE):
     if vendor == "postgresql":
         key, moment = "bigint PRIMARY KEY", "timestamp with time zone"
     else:
@@ -38,7 +38,7 @@ def create(cursor, vendor, extra_columns=""):
     # CASCADE. Rows go with their column through the post_delete receiver, and after a
     # flush the post_migrate receiver rebuilds.
     cursor.execute(
-        f"CREATE TABLE IF NOT EXISTS {TABLE} (column_id {key}, author_id bigint NOT NULL,"
+        f"CREATE TABLE IF NOT EXISTS {table} (column_id {key}, author_id bigint NOT NULL,"
         f" status varchar(20) NOT NULL, published_at {moment} NULL, year integer NULL,"
         f" themes varchar(1000) NOT NULL, body_length integer NOT NULL{extra_columns})"
     )
@@ -55,8 +55,8 @@ def local_year(moment):
     return timezone.localtime(moment, timezone.get_default_timezone()).year
 
 
-def write(connection, cursor, rows, backend):
-    """`rows`: (document, column values dict) pairs."""
+def write(connection, cursor, rows, backend, table=TABLE):
+    """`rows`: (document, column values dict) pairs, written into `table`."""
     adapt = connection.ops.adapt_datetimefield_value
     names = ["column_id", "author_id", "status", "published_at", "year", "themes", "body_length"]
     placeholders = ["%s"] * len(names)
@@ -64,7 +64,7 @@ def write(connection, cursor, rows, backend):
         names.append(name)
         placeholders.append(placeholder)
     cursor.executemany(
-        f"INSERT INTO {TABLE} ({', '.join(names)}) VALUES ({', '.join(placeholders)})",
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(placeholders)})",
         [
             (
                 doc.column_id,
@@ -147,8 +147,8 @@ def totals(cursor):
     return tuple(cursor.fetchone())
 
 
-def delete(cursor, column_ids):
-    cursor.executemany(f"DELETE FROM {TABLE} WHERE column_id = %s", [(pk,) for pk in column_ids])
+def delete(cursor, column_ids, table=TABLE):
+    cursor.executemany(f"DELETE FROM {table} WHERE column_id = %s", [(pk,) for pk in column_ids])
 
 
 def clear(cursor):

@@ -246,9 +246,10 @@ def write(cursor, documents):
     rows.insert(cursor, TABLE, ["rowid", "title", "meta", "lead", "body"], whole)
 
 
-def stems(cursor, column_ids):
+def stems(cursor, column_ids, table=rows.TABLE):
     """What each of these columns' rows holds ({column id: rows.Held}): the body's
-    length is its number of words; `told`, the short fields' row (`delete`)."""
+    length is its number of words; `told`, the short fields' row (`delete`). Read
+    from the FTS5 tables, whichever `table` the search rows are in."""
     found = {}
     for chunk, placeholders in rows.chunks(column_ids):
         cursor.execute(
@@ -299,6 +300,24 @@ def rebuilding():
         with connection.cursor() as cursor:
             for name, value in before.items():
                 cursor.execute(f"PRAGMA {name} = {value}")
+
+
+def start_rebuild(cursor):
+    """Empty tables for a rebuild; the table it writes the search rows into. Searches
+    meanwhile read what was there before (WAL), saves wait: the rebuild holds the
+    database's only write lock."""
+    clear(cursor)
+    rows.clear(cursor)
+    return rows.TABLE
+
+
+def changed_meanwhile(cursor):
+    """Nothing is saved while a rebuild runs (see `start_rebuild`)."""
+    return []
+
+
+def swap(cursor):
+    """A rebuild wrote into the tables themselves."""
 
 
 def clear(cursor):

@@ -2,8 +2,7 @@
 
 import pytest
 
-from search import parse
-from search import dutch
+from search import dutch, parse
 from search.dutch import analyse, normalise
 from search.query import MAX_QUERY_LENGTH, MAX_TERMS
 

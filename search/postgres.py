@@ -271,7 +271,8 @@ def delete(cursor, column_ids):
 
 
 def rebuilding():
-    """Around a rebuild: nothing to set (`clear` and `rebuilt` do the rest)."""
+    """Around a rebuild: nothing to set (`start_rebuild`, `rebuilt` and `swap` do the
+    rest)."""
     return nullcontext()
 
 

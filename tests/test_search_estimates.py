@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Count
 
 from articles.models import Column, Theme
-from search import engine, rows
+from search import engine, rows, sqlite
 from search.query import parse
 
 from .factories import ThemeFactory
@@ -294,3 +294,27 @@ def test_the_guess_bounds_the_matches(archive, monkeypatch, text, below_all):
     found = engine._Matches(query, {"themes": [], "author": "", "year": None}, engine.RELEVANCE)
     assert exactly(monkeypatch, text).total <= found._guess()
     assert (found._guess() < found.statistics.columns) == below_all
+
+
+@pytest.mark.parametrize("few", [0, 1000])
+def test_the_candidates_points_are_alike_asked_row_by_row_or_for_every_row(
+    archive, monkeypatch, column_factory, few
+):
+    # Among the candidates of level 1, SQLite asks the whole text's table whether it
+    # holds a phrase row by row when they are few (sqlite.FEW), else once for every
+    # row: the points, and so the page, are the same either way, and the exact ones.
+    theme = ThemeFactory(name="Klant centraal", slug="klant-centraal")
+    for number in range(3):
+        column_factory(title=f"Klant centraal {number}", body="Tekst.")
+    for number in range(12):
+        column_factory(
+            title=f"Lof {number}", lead="De klant centraal.", body="Tekst.", themes=[theme]
+        )
+    for number in range(90):
+        column_factory(title=f"Gewoon {number}", body="klant centraal " + "tekst " * number)
+    monkeypatch.setattr(sqlite, "FEW", few)
+    monkeypatch.setattr(engine, "SAMPLE", 20)
+    read = levels_read(monkeypatch)
+    results = engine.search('"klant centraal"')
+    assert results.estimated and 1 in read
+    assert ids(results) == ids(exactly(monkeypatch, '"klant centraal"'))

@@ -248,6 +248,16 @@ def test_a_page_few_titles_hold_is_proven_by_the_lead_and_the_names(
     assert len(results.hits) == 10
 
 
+def titles_and_names(column_factory, name, lead):
+    """Three columns with `name` in the title, and twelve with `lead` and the theme
+    `name` (the candidates of level 1 besides the titles)."""
+    theme = ThemeFactory(name=name, slug=name.lower().replace(" ", "-"))
+    for number in range(3):
+        column_factory(title=f"{name} {number}", body="Tekst.")
+    for number in range(12):
+        column_factory(title=f"Lof {number}", lead=lead, body="Tekst.", themes=[theme])
+
+
 def test_a_match_outside_the_candidates_can_outscore_them(archive, monkeypatch, column_factory):
     # A rarer word: its body's BM25 can reach 5 points, more than a name's 4. Two
     # columns hold it in the lead only (no level 1 candidates), but thirty times in a
@@ -255,13 +265,7 @@ def test_a_match_outside_the_candidates_can_outscore_them(archive, monkeypatch, 
     # level 1 cannot prove its page and level 2 (any short field) is read.
     monkeypatch.setattr(engine, "EXACT_LIMIT", 20)
     monkeypatch.setattr(engine, "SAMPLE", 10)
-    theme = ThemeFactory(name="Waardering", slug="waardering")
-    for number in range(3):
-        column_factory(title=f"Waardering {number}", body="Tekst.")
-    for number in range(12):
-        column_factory(
-            title=f"Lof {number}", lead="Waardering helpt.", body="Tekst.", themes=[theme]
-        )
+    titles_and_names(column_factory, "Waardering", lead="Waardering helpt.")
     for number in range(2):
         column_factory(title=f"Dank {number}", lead="Waardering.", body="waardering " * 30)
     for number in range(30):
@@ -303,13 +307,7 @@ def test_the_candidates_points_are_alike_asked_row_by_row_or_for_every_row(
     # Among the candidates of level 1, SQLite asks the whole text's table whether it
     # holds a phrase row by row when they are few (sqlite.FEW), else once for every
     # row: the points, and so the page, are the same either way, and the exact ones.
-    theme = ThemeFactory(name="Klant centraal", slug="klant-centraal")
-    for number in range(3):
-        column_factory(title=f"Klant centraal {number}", body="Tekst.")
-    for number in range(12):
-        column_factory(
-            title=f"Lof {number}", lead="De klant centraal.", body="Tekst.", themes=[theme]
-        )
+    titles_and_names(column_factory, "Klant centraal", lead="De klant centraal.")
     for number in range(90):
         column_factory(title=f"Gewoon {number}", body="klant centraal " + "tekst " * number)
     monkeypatch.setattr(sqlite, "FEW", few)

@@ -102,7 +102,7 @@ def stems(words):
             _STEMS.clear()
         for position, word in enumerate(words):
             if found[position] is None:
-                found[position] = _STEMS[word] = stem(word)
+                found[position] = _STEMS[word] = _stemmer.stemWord(word)
     return found
 
 

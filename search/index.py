@@ -274,13 +274,13 @@ def _rebuild(progress, apps, batch_size):
     with connection.cursor() as cursor:
         table = backend().start_rebuild(cursor)
         loading = bm25.start_loading(cursor)
-    vocabulary, frequencies = {}, Counter()
+    vocabulary = _Vocabulary()
     batches = [ids[start : start + batch_size] for start in range(0, len(ids), batch_size)]
     done = 0
     for batch, columns, documents, found in _analysed_batches(batches, Column, ThemedColumn):
         with connection.cursor() as cursor:
             _write(cursor, documents, columns, terms=loading, savepoint=False, table=table)
-        _learn(vocabulary, frequencies, documents, found)
+        vocabulary.learn(documents, found)
         done += len(batch)
         if progress:
             progress(done, len(ids))
@@ -293,11 +293,11 @@ def _rebuild(progress, apps, batch_size):
     with transaction.atomic(), connection.cursor() as cursor:
         changed = backend().changed_meanwhile(cursor)
         if changed:
-            _catch_up(cursor, changed, table, terms, vocabulary, frequencies, apps)
+            _catch_up(cursor, changed, table, terms, vocabulary, Column, ThemedColumn)
         backend().swap(cursor)
         # Counted from the rows, which include the columns saved meanwhile.
         columns, body_words = rows.totals(cursor)
-        _replace_vocabulary(cursor, SearchWord, vocabulary, frequencies)
+        _replace_vocabulary(cursor, SearchWord, vocabulary)
         info = {"analyzer_version": ANALYZER_VERSION, "columns": columns, "body_words": body_words}
         # A migration's model of a time before the totals (search/0005) has fewer fields.
         fields = {field.name for field in SearchIndexInfo._meta.get_fields()}
@@ -307,32 +307,50 @@ def _rebuild(progress, apps, batch_size):
     return len(ids)
 
 
-def _learn(vocabulary, frequencies, documents, found):
-    """Add what a rebuild found in `documents` to its `vocabulary` ({word: kind}) and
-    `frequencies` ({stem: columns}); `found`: their vocabulary."""
-    for word, kind in found.items():
-        if vocabulary.get(word) != NAME:
-            vocabulary[word] = kind
-    frequencies.update(_stems(documents))
+class _Vocabulary:
+    """What a rebuild learns of the words: each word's kind ({word: kind}) and each
+    stem's frequency ({stem: columns})."""
+
+    def __init__(self):
+        self.kinds, self.frequencies = {}, Counter()
+
+    def learn(self, documents, found):
+        """Add `documents`, whose vocabulary is `found`."""
+        for word, kind in found.items():
+            if self.kinds.get(word) != NAME:
+                self.kinds[word] = kind
+        self.frequencies.update(_stems(documents))
+
+    def forget(self, held):
+        """Take away the columns of `held` ({column id: rows.Held})."""
+        self.frequencies.subtract(_count(held))
+
+    def values(self):
+        """The vocabulary's rows (WORD_FIELDS), without the words of stems no column
+        holds any more (a column deleted while the rebuild ran)."""
+        found = []
+        for word, kind in sorted(self.kinds.items()):
+            frequency = self.frequencies[stem(word)]
+            if frequency > 0:
+                found.append(_word_values(word, kind, frequency))
+        return found
 
 
-def _catch_up(cursor, column_ids, table, terms, vocabulary, frequencies, apps):
+def _catch_up(cursor, column_ids, table, terms, vocabulary, Column, ThemedColumn):
     """Write the rows of these columns, saved or deleted while the rebuild ran, again
     into the rebuild's tables (`table`, `terms`)."""
-    Column, ThemedColumn, _ = _models(apps)
     before = backend().stems(cursor, column_ids, table)
     rows.delete(cursor, before, table)
     bm25.delete(cursor, before, terms)
-    frequencies.subtract(_count(before))
+    vocabulary.forget(before)
     columns = list(Column.objects.filter(pk__in=column_ids).values(*FIELDS))
     documents, found = _documents(columns, ThemedColumn)
     _write(cursor, documents, columns, terms=terms, table=table)
-    _learn(vocabulary, frequencies, documents, found)
+    vocabulary.learn(documents, found)
 
 
-def _replace_vocabulary(cursor, SearchWord, vocabulary, frequencies):
-    """The vocabulary, all at once, without the words of stems no column holds any
-    more (a column deleted while the rebuild ran). Hundreds of thousands of words on a
+def _replace_vocabulary(cursor, SearchWord, vocabulary):
+    """The vocabulary (a _Vocabulary), all at once. Hundreds of thousands of words on a
     large site: through the ORM, building their statements took longer than writing
     them (36 of 65 s, 20,000 long columns)."""
     SearchWord.objects.all().delete()
@@ -340,11 +358,7 @@ def _replace_vocabulary(cursor, SearchWord, vocabulary, frequencies):
         cursor,
         SearchWord._meta.db_table,
         [SearchWord._meta.get_field(name).column for name in WORD_FIELDS],
-        [
-            _word_values(word, kind, frequencies[stem(word)])
-            for word, kind in sorted(vocabulary.items())
-            if frequencies[stem(word)] > 0
-        ],
+        vocabulary.values(),
     )
 
 

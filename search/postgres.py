@@ -34,7 +34,6 @@ VECTORS = ("document", "title", "lead", "meta")
 # The search rows' own columns here (name, placeholder), in row_values() order.
 ROW_COLUMNS = [(vector, "%s::tsvector") for vector in VECTORS]
 IDS_FUNCTION = f"{TABLE}_ids"
-GIN_INDEX = f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING gin (document)"
 # The memory a rebuild's GIN index is made with: its entries sorted in few passes.
 REBUILD_MEMORY = "256MB"
 # ORM filters join the matching ids well as they are (see engine.matching).
@@ -44,9 +43,14 @@ PLAIN_ID_FILTER = True
 VECTOR_COLUMNS = "".join(f", {vector} tsvector NOT NULL" for vector in VECTORS)
 
 
+def _gin_index(table):
+    """The GIN index of `document` in `table` (the search rows, or a rebuild's NEXT)."""
+    return f"CREATE INDEX IF NOT EXISTS {table}_document ON {table} USING gin (document)"
+
+
 def create(cursor):
     rows.create(cursor, "postgresql", VECTOR_COLUMNS)
-    cursor.execute(GIN_INDEX)
+    cursor.execute(_gin_index(TABLE))
     # For filters through the ORM (the admin's search box, "Bedoelde je" counts): the
     # ids, by the GIN index even for a word in every row (see `planner()`).
     cursor.execute(
@@ -302,7 +306,7 @@ def rebuilt(cursor):
     table has none)."""
     with transaction.atomic():
         cursor.execute("SELECT set_config('maintenance_work_mem', %s, true)", [REBUILD_MEMORY])
-        cursor.execute(f"CREATE INDEX {NEXT}_document ON {NEXT} USING gin (document)")
+        cursor.execute(_gin_index(NEXT))
     cursor.execute(f"ANALYZE {NEXT}")
 
 

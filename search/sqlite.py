@@ -234,8 +234,7 @@ def in_field(field, group, within=None):
 def in_document(terms, within=None):
     """A condition (and parameters) on the search row `r`: one of `terms` occurs in
     any field."""
-    _, params = matching_ids(_or(terms))
-    return _in_table(f"({params[0]})", within)
+    return _in_table(f"({expression(_or(terms))})", within)
 
 
 def in_text(terms, within=None):

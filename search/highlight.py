@@ -23,29 +23,39 @@ def matcher(query):
     prefixes = tuple(term.stems[0] for term in query.terms if term.prefix)
     decided = {}
 
-    def matches(word):
-        try:
-            return decided[word]
-        except KeyError:
-            found = word_stems(word)
-            hit = not stems.isdisjoint(found) or (
-                prefixes and any(stem.startswith(prefixes) for stem in found)
-            )
-            decided[word] = found if hit else None
-            return decided[word]
+    def decide(word):
+        found = word_stems(word)
+        if not stems.isdisjoint(found):
+            return found
+        if prefixes:
+            for stem in found:
+                if stem.startswith(prefixes):
+                    return found
+        return None
 
+    def matches(word):
+        if word not in decided:
+            decided[word] = decide(word)
+        return decided[word]
+
+    matches.decided, matches.decide = decided, decide
     return matches
 
 
 def _scan(text, matches):
     """The words of `text`, what `matches` gives for each, and the positions of those
     that match. Kept with the matcher (one search): a snippet and the phrase check
-    read the same texts."""
+    read the same texts. A body of 700 words holds about 300 different ones: each is
+    decided once, the words are then looked up in the matcher's dict."""
     if not hasattr(matches, "scanned"):
         matches.scanned = {}
     if text not in matches.scanned:
         words = WORD.findall(text)
-        hits = [matches(word) for word in words]
+        decided = matches.decided
+        decide = matches.decide
+        for word in set(words).difference(decided):
+            decided[word] = decide(word)
+        hits = list(map(decided.__getitem__, words))
         positions = [i for i, hit in enumerate(hits) if hit is not None]
         matches.scanned[text] = (words, hits, positions)
     return matches.scanned[text]

@@ -185,6 +185,10 @@ class Statistics:
         frequency = max((self.frequency.get(stem, 0) for stem in stems), default=0)
         return idf(self.columns, min(frequency, self.columns))
 
+    def holds(self, stem):
+        """Whether an indexed column may hold `stem`: its frequency, when looked up."""
+        return stem not in self.looked_up or self.frequency.get(stem, 0) > 0
+
     def holding(self, term):
         """How many columns hold `term` (a search.query.Term) at most: a word's
         frequency, a phrase's rarest word's, a prefix's stems' together; every column
@@ -224,11 +228,15 @@ def wanted(groups):
 
 def score(groups, statistics):
     """The Body for `groups` (the query's groups of Terms), with the Statistics of
-    `wanted(groups)`."""
-    looked_up = {stem: f"t{number}" for number, stem in enumerate(wanted(groups))}
+    `wanted(groups)`. A stem that no column holds (a word as typed that only its
+    prefix finds, "tevreden" of "tevredenheid") has no rows to look up: it adds
+    nothing, and its group nothing to the most (so that the rows scored are only
+    those the other groups can lift to the page)."""
+    held = [stem for stem in wanted(groups) if statistics.holds(stem)]
+    looked_up = {stem: f"t{number}" for number, stem in enumerate(held)}
     groups = [[term.stems[0] for term in group if _counted(term)] for group in groups]
     groups = [stems for stems in groups if stems]
-    if not groups:
+    if not groups or not looked_up:
         return NONE
     norm = f"({DOUBLE} + {DOUBLE} * r.body_length)"
     norm_params = [K1 * (1 - B), K1 * B / statistics.average]

@@ -182,3 +182,23 @@ def test_a_row_below_the_page_by_its_fields_is_scored_when_its_body_can_lift_it(
     column_factory(title="Erover", lead="", body=text(beloning=20, length=60))
     hits = engine.search("beloning", per_page=3).hits
     assert [hit.column.title for hit in hits][0] == "Erover"
+
+
+def test_a_word_no_column_holds_is_not_looked_up_nor_counted_in_the_most(columns):
+    # "leidersch" is being typed: its prefix finds "leiderschap", the word itself is
+    # in no column. Its BM25 is 0 in every row, so the rows scored for the page are
+    # those "vertrouwen" can lift, as if it were searched alone.
+    columns(
+        Erover=text(vertrouwen=15, leiderschap=1),
+        Terloops=text(vertrouwen=1, leiderschap=2),
+    )
+    typed, alone = parse("vertrouwen leidersch"), parse("vertrouwen")
+    statistics = bm25.Statistics(bm25.wanted(typed.match_groups))
+    assert not statistics.holds("leidersch") and statistics.holds(stem("vertrouwen"))
+    body = bm25.score(typed.match_groups, statistics)
+    assert body == bm25.score(alone.match_groups, bm25.Statistics(bm25.wanted(alone.match_groups)))
+    assert body.join_params == [stem("vertrouwen")]
+    assert titles("vertrouwen leidersch") == ["Erover", "Terloops"]
+    # Nothing left to score: the body adds nothing, and the page is still found.
+    assert bm25.score(parse("leidersch").match_groups, statistics) == bm25.NONE
+    assert titles("leidersch") == ["Terloops", "Erover"]

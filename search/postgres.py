@@ -18,9 +18,10 @@ phrases as a filter before the positional check (as Elasticsearch's `index_phras
 So that the GIN index alone can narrow a very common word's matches (search.engine,
 above EXACT_LIMIT), `document` also holds the row's sample bucket ("#17", see
 rows.bucket) and its group of buckets ("#g1"), and each word of the title, the lead
-and the names marked ("@klant", "%klant", "=klant"): a sample of the matches, or
-those with a query word in the title (or in the lead and a name), are then read
-without the other rows.
+and the names marked ("@klant", "%klant", "=klant"), and the pairs of neighbouring
+words of the title and the lead ("@de klant", "%de klant"): a sample of the matches,
+or those with a query word or phrase in the title (or in the lead and a name), are
+then read without the other rows.
 """
 
 from contextlib import contextmanager, nullcontext
@@ -91,8 +92,13 @@ def planner():
 TEXT_PAIR, META_PAIR = "~", "^"
 
 
+def _pair_words(stems):
+    """Each pair of neighbouring words, as one lexeme holds it ("de klant")."""
+    return [f"{first} {second}" for first, second in zip(stems, stems[1:], strict=False)]
+
+
 def _pairs(stems, mark=TEXT_PAIR):
-    return [f"'{mark}{first} {second}'" for first, second in zip(stems, stems[1:], strict=False)]
+    return [f"'{mark}{pair}'" for pair in _pair_words(stems)]
 
 
 def _term(term, pairs):
@@ -138,6 +144,9 @@ BUCKET, TITLED, LEADING, NAMED = "#", "@", "%", "="
 # Besides its bucket ("#17"), a row's `document` holds its group of this many buckets
 # ("#g1" for 16 to 31).
 BUCKET_GROUP = 16
+# The mark of the pairs of each marked field: the title's and the lead's are marked as
+# their words are ("@de klant"), the names' are the names' own pairs ("^de klant").
+PAIR_MARKS = {TITLED: TITLED, LEADING: LEADING, NAMED: META_PAIR}
 # The first characters of the lexemes that are not words (analysed words begin with a
 # letter or digit).
 MARKS = (TEXT_PAIR, META_PAIR, BUCKET, TITLED, LEADING, NAMED)
@@ -171,9 +180,15 @@ def _held(group, level):
 
 
 def _marked(term, mark):
+    """`term` among the marked words of one short field (`mark`); a phrase as its
+    pairs, marked alike (for "de klant", the rows whose lead holds the pair, not the
+    tens of thousands whose lead holds both words)."""
     if term.prefix:
         return f"'{mark}{term.stems[0]}':*"
-    return "(" + " & ".join(f"'{mark}{stem}'" for stem in term.stems) + ")"
+    if len(term.stems) == 1:
+        return f"'{mark}{term.stems[0]}'"
+    pairs = _pair_words(term.stems)
+    return "(" + " & ".join(f"'{PAIR_MARKS[mark]}{pair}'" for pair in pairs) + ")"
 
 
 def in_field(field, group, within=None):
@@ -244,6 +259,8 @@ def row_values(doc):
                 *(TITLED + token for token in doc.title),
                 *(LEADING + token for token in doc.lead),
                 *(NAMED + token for token in doc.meta),
+                *(TITLED + pair for pair in _pair_words(doc.title)),
+                *(LEADING + pair for pair in _pair_words(doc.lead)),
             ],
         ),
         tsvector(doc.title),

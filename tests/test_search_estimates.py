@@ -11,6 +11,7 @@ from django.db.models import Count
 
 from articles.models import Column, Theme
 from search import engine, rows, sqlite
+from search.index import backend
 from search.query import parse
 
 from .factories import ThemeFactory
@@ -316,3 +317,29 @@ def test_the_candidates_points_are_alike_asked_row_by_row_or_for_every_row(
     results = engine.search('"klant centraal"')
     assert results.estimated and 1 in read
     assert ids(results) == ids(exactly(monkeypatch, '"klant centraal"'))
+
+
+@pytest.mark.parametrize("level", range(len(engine.LEVELS)))
+def test_a_phrases_candidates_hold_it_in_a_short_field_not_only_its_words(
+    column_factory, level
+):
+    # Both columns say "klant centraal" in the body, and both words in every short
+    # field; only the first says the phrase there. The candidates of each level are
+    # found through the pairs of neighbouring words of the short fields: for "de
+    # klant", the leads that say it, not the tens of thousands that hold both words.
+    said = column_factory(
+        title="De klant centraal",
+        lead="Zet de klant centraal.",
+        body="Zet de klant centraal.",
+        themes=[ThemeFactory(name="Klant centraal", slug="klant-centraal")],
+    )
+    column_factory(
+        title="Centraal staat de klant",
+        lead="Centraal staat de klant.",
+        body="Zet de klant centraal.",
+        themes=[ThemeFactory(name="Klant", slug="klant"), ThemeFactory(name="Centraal", slug="centraal")],
+    )
+    (condition, params), _ = backend().candidates(parse('"klant centraal"'), level)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT r.column_id FROM {rows.TABLE} r WHERE {condition}", params)
+        assert [pk for (pk,) in cursor.fetchall()] == [said.pk]

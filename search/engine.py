@@ -474,7 +474,7 @@ class _Matches:
             for term in self.query.excluded
             if not (term.prefix or term.is_phrase)
         ]
-        groups = self.query.match_groups
+        groups = [_distinct(group) for group in self.query.match_groups]
         return min([columns, *without, *(sum(map(statistics.holding, group)) for group in groups)])
 
     @staticmethod
@@ -534,6 +534,13 @@ class _Matches:
             self.total = sum(self.years.values())
         # The order within the page, whatever order UNION ALL returns its rows in.
         return sorted(page, reverse=True)
+
+
+def _distinct(group):
+    """The terms of `group` that match differently: a corrected query can hold a
+    compound twice ("pinautomaat", joined from "pin automaat" and a word that ends in
+    "automaat"), and its columns are counted once."""
+    return {(term.stems, term.prefix): term for term in group}.values()
 
 
 def about(number):

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Count
 
 from articles.models import Column, Theme
-from search import engine, rows, sqlite
+from search import engine, fuzzy, rows, sqlite
 from search.index import backend
 from search.query import parse
 
@@ -320,9 +320,7 @@ def test_the_candidates_points_are_alike_asked_row_by_row_or_for_every_row(
 
 
 @pytest.mark.parametrize("level", range(len(engine.LEVELS)))
-def test_a_phrases_candidates_hold_it_in_a_short_field_not_only_its_words(
-    column_factory, level
-):
+def test_a_phrases_candidates_hold_it_in_a_short_field_not_only_its_words(column_factory, level):
     # Both columns say "klant centraal" in the body, and both words in every short
     # field; only the first says the phrase there. The candidates of each level are
     # found through the pairs of neighbouring words of the short fields: for "de
@@ -337,9 +335,26 @@ def test_a_phrases_candidates_hold_it_in_a_short_field_not_only_its_words(
         title="Centraal staat de klant",
         lead="Centraal staat de klant.",
         body="Zet de klant centraal.",
-        themes=[ThemeFactory(name="Klant", slug="klant"), ThemeFactory(name="Centraal", slug="centraal")],
+        themes=[
+            ThemeFactory(name="Klant", slug="klant"),
+            ThemeFactory(name="Centraal", slug="centraal"),
+        ],
     )
     (condition, params), _ = backend().candidates(parse('"klant centraal"'), level)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT r.column_id FROM {rows.TABLE} r WHERE {condition}", params)
         assert [pk for (pk,) in cursor.fetchall()] == [said.pk]
+
+
+def test_the_guess_counts_a_compound_the_correction_adds_twice_once(column_factory):
+    # "pin automaat" finds nothing; its correction adds "pinautomaat" to both groups
+    # (the two words joined) and to the second again (a word ending in "automaat"):
+    # its three columns are counted once, and the guess is the matches themselves.
+    for number in range(3):
+        column_factory(title=f"Betalen {number}", body="Bij de pinautomaat.")
+    for number in range(2):
+        column_factory(title=f"Code {number}", body="Een pin.")
+    corrected, _ = fuzzy.Repair(parse("pin automaat")).widened()
+    assert sum(term.text == "pinautomaat" for term in corrected.match_groups[1]) == 2
+    found = engine._Matches(corrected, {"themes": [], "author": "", "year": None}, engine.RELEVANCE)
+    assert found._guess() == 3 == engine.search("pin automaat").total

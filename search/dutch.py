@@ -26,7 +26,8 @@ import Stemmer
 # SQLite the term statistics are counted from FTS5's index.
 # 9: on SQLite the short fields' table holds the pairs of neighbouring words.
 # 10: on SQLite prefix indexes for 3 and 5 letters only.
-# 11: on PostgreSQL `document` holds the pairs of the title and the lead marked.
+# 11: on PostgreSQL `document` holds the pairs of the title and the lead marked; on
+# SQLite the whole text's table holds each row's sample bucket.
 ANALYZER_VERSION = 11
 # Snowball 3's "dutch" is the Kraaij-Pohlmann stemmer ("organisaties" and "organisatie"
 # share a stem); pinned through PyStemmer 3.x in pyproject.toml.

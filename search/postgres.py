@@ -141,9 +141,6 @@ def match(query):
 
 # The marks of the words of the title, the lead and the names (author and themes).
 BUCKET, TITLED, LEADING, NAMED = "#", "@", "%", "="
-# Besides its bucket ("#17"), a row's `document` holds its group of this many buckets
-# ("#g1" for 16 to 31).
-BUCKET_GROUP = 16
 # The mark of the pairs of each marked field: the title's and the lead's are marked as
 # their words are ("@de klant"), the names' are the names' own pairs ("^de klant").
 PAIR_MARKS = {TITLED: TITLED, LEADING: LEADING, NAMED: META_PAIR}
@@ -154,11 +151,12 @@ MARKS = (TEXT_PAIR, META_PAIR, BUCKET, TITLED, LEADING, NAMED)
 
 def sampled(query, buckets):
     """A condition (and parameters) on `r`: it matches `query` and its bucket
-    (rows.bucket) is below `buckets`: through the lexemes of whole groups of buckets,
-    and of single ones for the rest, so the GIN index reads a few short lists."""
-    groups, _ = divmod(buckets, BUCKET_GROUP)
-    either = [f"'{BUCKET}g{number}'" for number in range(groups)]
-    either += [f"'{BUCKET}{number}'" for number in range(groups * BUCKET_GROUP, buckets)]
+    (rows.bucket) is below `buckets`: through the lexemes of whole groups of buckets
+    ("#g1" for 16 to 31), and of single ones for the rest ("#17", rows.sample_parts),
+    so the GIN index reads a few short lists."""
+    groups, singles = rows.sample_parts(buckets)
+    either = [f"'{BUCKET}g{number}'" for number in groups]
+    either += [f"'{BUCKET}{number}'" for number in singles]
     return "r.document @@ %s::tsquery", [f"{tsquery(query)} & ({' | '.join(either)})"]
 
 
@@ -255,7 +253,7 @@ def row_values(doc):
             pairs=(TEXT_PAIR, META_PAIR, TEXT_PAIR, TEXT_PAIR),
             marks=[
                 f"{BUCKET}{bucket}",
-                f"{BUCKET}g{bucket // BUCKET_GROUP}",
+                f"{BUCKET}g{bucket // rows.GROUP}",
                 *(TITLED + token for token in doc.title),
                 *(LEADING + token for token in doc.lead),
                 *(NAMED + token for token in doc.meta),

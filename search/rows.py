@@ -130,6 +130,18 @@ def bucket_sql(column):
     return f"((({column} * {_MULTIPLIER}) % {_MODULUS}) >> {_SHIFT})"
 
 
+# Both backends index each row's bucket and its group of GROUP buckets as words of
+# their own, so that the index hands over a sample's rows without the others: the
+# buckets below some number are whole groups and at most GROUP - 1 single buckets.
+GROUP = 16
+
+
+def sample_parts(buckets):
+    """The groups and the single buckets that make up the buckets below `buckets`."""
+    groups = buckets // GROUP
+    return range(groups), range(groups * GROUP, buckets)
+
+
 class Held(NamedTuple):
     """What one column's index row holds, as the backends read it back (`stems()`)
     before the row is rewritten or removed."""

@@ -103,6 +103,22 @@ def test_the_estimates_are_the_sample_scaled_up(archive):
     assert min(shown.values()) >= max(n for slug, n in authors.items() if slug not in shown)
 
 
+@pytest.mark.parametrize("text", ["klant", '"de klant"', "medewerker*"])
+def test_a_sample_is_the_matches_of_its_buckets_found_through_the_index(archive, text):
+    # Both databases index each row's bucket and group of 16 buckets as words: a
+    # sample below k is whole groups and single buckets, and exactly the matches whose
+    # bucket is below k.
+    query = engine._prefix_words(parse(text))
+    matching = engine.matching(Column.objects.published(), query).values_list("pk", flat=True)
+    for buckets in [1, 15, 16, 17, 40, 512, 1023]:
+        condition, params = backend().sampled(query, buckets)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT column_id FROM {rows.TABLE} r WHERE {condition}", params)
+            sample = sorted(pk for (pk,) in cursor.fetchall())
+        assert sample == sorted(pk for pk in matching if rows.bucket(pk) < buckets), buckets
+        assert sample or buckets < 40
+
+
 def test_the_buckets_are_alike_in_python_and_sql(db):
     numbers = [1, 2, 3, 1023, 1024, 65_537, 10**6 + 7, 2**31 - 1, 3 * 10**9]
     select = " UNION ALL ".join(f"SELECT {rows.bucket_sql(number)}" for number in numbers)

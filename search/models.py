@@ -33,7 +33,10 @@ class SearchWord(models.Model):
         db_table = "articles_searchword"
         ordering = ["word"]
         indexes = [
-            models.Index(fields=["initial", "length"], name="articles_searchword_window"),
+            # The typo candidates' windows, and the floor of each (search.fuzzy._window).
+            models.Index(
+                fields=["initial", "length", "frequency"], name="articles_searchword_window"
+            ),
         ]
         verbose_name = "zoekwoord"
         verbose_name_plural = "zoekwoorden"

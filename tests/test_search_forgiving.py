@@ -327,6 +327,25 @@ def test_did_you_mean_prefers_frequent_words_and_keyboard_slips(db):
     assert fuzzy.weighted_distance("pinautomat", "pinautomaat") == 0.5
 
 
+@pytest.mark.parametrize("size", [1, 3, 4, 6, 50])
+def test_a_window_holds_its_most_frequent_words_read_above_their_floor(db, monkeypatch, size):
+    # The window of "klnat" (k or l, 3 to 7 letters) holds six words, two of them tied
+    # at 30; with room for `size` of them it keeps the most frequent, the ties by word,
+    # as if all were read and sorted (the words below the floor are not read).
+    frequencies = {"klant": 900, "kant": 30, "klamt": 30, "lant": 7, "klanten": 5, "lak": 1}
+    other = {"plant": 800, "klantvriendelijk": 400, "kalenders": 300}
+    SearchWord.objects.bulk_create(
+        SearchWord(word=word, stem=word, frequency=frequency, length=len(word), initial=word[0])
+        for word, frequency in {**frequencies, **other}.items()
+    )
+    monkeypatch.setattr(fuzzy, "MAX_WINDOW", size)
+    found = SearchWord.objects.filter(fuzzy._window("klnat", 2)).order_by("-frequency", "word")
+    ranked = sorted(frequencies, key=lambda word: (-frequencies[word], word))
+    assert [word.word for word in found[:size]] == ranked[:size]
+    floor = frequencies[ranked[min(size, len(ranked)) - 1]]
+    assert len(found) == sum(frequency >= floor for frequency in frequencies.values())
+
+
 @pytest.mark.parametrize("frequency, corrected", [(5000, "organisatie"), (1000, "organisa tei")])
 def test_a_split_into_rare_words_gives_way_to_a_far_more_frequent_close_word(
     db, frequency, corrected

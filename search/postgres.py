@@ -164,10 +164,14 @@ def candidates(query, level):
     """A condition (and parameters) on `r`: it matches `query` and its short fields
     hold a term of one of the query's groups as `level` asks (search.engine.LEVELS:
     0, in the title; 1, in the title, or in both the lead and the names; 2, in any; a
-    phrase: all its words), through the marked words of `document`; no restriction for
-    the score's conditions but `restriction(query)`."""
+    phrase: its pairs), through the marked words of `document`; and the same tsquery
+    as the restriction of the score's conditions on the whole document (`within`): the
+    GIN index hands over the candidates that hold a tier's terms or a phrase, not
+    every match that does ("klantcentraal": 11 candidates, where the compound tier
+    "klant centraal" is in 25,955 matches, 27 ms)."""
     either = " | ".join(f"({_held(group, level)})" for group in query.match_groups)
-    return ("r.document @@ %s::tsquery", [f"{tsquery(query)} & ({either})"]), restriction(query)
+    held = f"{tsquery(query)} & ({either})"
+    return ("r.document @@ %s::tsquery", [held]), held
 
 
 def _held(group, level):

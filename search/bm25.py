@@ -228,8 +228,8 @@ def wanted(groups):
 
 def score(groups, statistics):
     """The Body for `groups` (the query's groups of Terms), with the Statistics of
-    `wanted(groups)`. A stem that no column holds (a word as typed that only its
-    prefix finds, "tevreden" of "tevredenheid") has no rows to look up: it adds
+    `wanted(groups)`. A stem that no column holds (the word being typed, "leidersch",
+    which only its prefix finds) has no rows to look up: it adds
     nothing, and its group nothing to the most (so that the rows scored are only
     those the other groups can lift to the page)."""
     held = [stem for stem in wanted(groups) if statistics.holds(stem)]

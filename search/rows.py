@@ -125,11 +125,6 @@ def bucket(column_id):
     return (column_id * _MULTIPLIER) % _MODULUS >> _SHIFT
 
 
-def bucket_sql(column):
-    """`bucket()` of the id `column` as SQL (integer arithmetic, alike on both)."""
-    return f"((({column} * {_MULTIPLIER}) % {_MODULUS}) >> {_SHIFT})"
-
-
 # Both backends index each row's bucket and its group of GROUP buckets as words of
 # their own, so that the index hands over a sample's rows without the others: the
 # buckets below some number are whole groups and at most GROUP - 1 single buckets.

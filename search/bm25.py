@@ -229,10 +229,10 @@ def wanted(groups):
 def score(groups, statistics):
     """The Body for `groups` (the query's groups of Terms), with the Statistics of
     `wanted(groups)`. A stem that no column holds (the word being typed, "leidersch",
-    which only its prefix finds) has no rows to look up: it adds
-    nothing, and its group nothing to the most (so that the rows scored are only
-    those the other groups can lift to the page)."""
-    held = [stem for stem in wanted(groups) if statistics.holds(stem)]
+    which only its prefix finds) has no rows to look up: it adds nothing, and its
+    group nothing to the most (so that the rows scored are only those the other groups
+    can lift to the page)."""
+    held = (stem for stem in wanted(groups) if statistics.holds(stem))
     looked_up = {stem: f"t{number}" for number, stem in enumerate(held)}
     groups = [[term.stems[0] for term in group if _counted(term)] for group in groups]
     groups = [stems for stems in groups if stems]
@@ -249,8 +249,8 @@ def score(groups, statistics):
         weight = statistics.idf(stems) * (K1 + 1)
         # idf * (K1 + 1) * tf / (tf + norm): exactly 0 for a body without the words,
         # so the ties of the short fields stay ties (newest first).
-        held = "(" + " + ".join(counts) + ")"
-        parts.append(f"({DOUBLE} * {held} / ({held} + {norm}))")
+        tf = "(" + " + ".join(counts) + ")"
+        parts.append(f"({DOUBLE} * {tf} / ({tf} + {norm}))")
         body.params += [weight, *norm_params]
         body.most += weight
     body.sql = "(" + " + ".join(parts) + ")"

@@ -18,7 +18,7 @@ from articles.models import Author, Column, Theme, ThemedColumn
 from . import bm25, curated, recommend, rows, synonyms
 from .dutch import WORD, beyond, words
 from .fuzzy import Repair
-from .highlight import highlight, matcher, phrase_in, snippet
+from .highlight import Matcher, highlight, phrase_in, snippet
 from .index import backend, plain_text
 from .models import SearchWord
 from .query import COMPOUND, EXACT, FUZZY, SYNONYM, Term, parse
@@ -217,7 +217,7 @@ def _columns(ids):
 def _hits(columns, query, found, themes):
     """The results as shown: highlighted title, snippet and themes of each column;
     `themes`: the themes of the matches by id (from _facets)."""
-    matches = matcher(query)
+    matches = Matcher(query)
     hits = []
     for column in columns:
         column_themes = sorted(

@@ -15,50 +15,46 @@ from .dutch import WORD, word_stems
 SNIPPET_WORDS = 32
 
 
-def matcher(query):
-    """A function giving, for a word of the original text, its stems when it matches
-    one of the query's terms, else None. Texts repeat their words, so each distinct
-    word is decided once: pass the same matcher for all texts of one search."""
-    stems = {stem for term in query.terms if not term.prefix for stem in term.stems}
-    prefixes = tuple(term.stems[0] for term in query.terms if term.prefix)
-    decided = {}
+class Matcher:
+    """For a word of the original text, its stems when it matches one of the query's
+    terms, else None (`matches(word)`). Texts repeat their words, so each distinct
+    word is decided once, and each text scanned once: pass the same matcher for all
+    texts of one search."""
 
-    def decide(word):
+    def __init__(self, query):
+        self.stems = {stem for term in query.terms if not term.prefix for stem in term.stems}
+        self.prefixes = tuple(term.stems[0] for term in query.terms if term.prefix)
+        self.decided = {}  # word -> its stems or None
+        self.scanned = {}  # text -> what `scan` gives
+
+    def __call__(self, word):
+        if word not in self.decided:
+            self.decided[word] = self._decide(word)
+        return self.decided[word]
+
+    def _decide(self, word):
         found = word_stems(word)
-        if not stems.isdisjoint(found):
+        if not self.stems.isdisjoint(found):
             return found
-        if prefixes:
+        if self.prefixes:
             for stem in found:
-                if stem.startswith(prefixes):
+                if stem.startswith(self.prefixes):
                     return found
         return None
 
-    def matches(word):
-        if word not in decided:
-            decided[word] = decide(word)
-        return decided[word]
-
-    matches.decided, matches.decide = decided, decide
-    return matches
-
-
-def _scan(text, matches):
-    """The words of `text`, what `matches` gives for each, and the positions of those
-    that match. Kept with the matcher (one search): a snippet and the phrase check
-    read the same texts. A body of 700 words holds about 300 different ones: each is
-    decided once, the words are then looked up in the matcher's dict."""
-    if not hasattr(matches, "scanned"):
-        matches.scanned = {}
-    if text not in matches.scanned:
-        words = WORD.findall(text)
-        decided = matches.decided
-        decide = matches.decide
-        for word in set(words).difference(decided):
-            decided[word] = decide(word)
-        hits = list(map(decided.__getitem__, words))
-        positions = [i for i, hit in enumerate(hits) if hit is not None]
-        matches.scanned[text] = (words, hits, positions)
-    return matches.scanned[text]
+    def scan(self, text):
+        """The words of `text`, what the matcher gives for each, and the positions of
+        those that match: a snippet and the phrase check read the same texts. A body
+        of 700 words holds about 300 different ones: each is decided once, the words
+        are then looked up in the dict."""
+        if text not in self.scanned:
+            words = WORD.findall(text)
+            for word in set(words).difference(self.decided):
+                self.decided[word] = self._decide(word)
+            hits = list(map(self.decided.__getitem__, words))
+            positions = [i for i, hit in enumerate(hits) if hit is not None]
+            self.scanned[text] = (words, hits, positions)
+        return self.scanned[text]
 
 
 def phrase_in(text, stems, matches):
@@ -66,7 +62,7 @@ def phrase_in(text, stems, matches):
     for) follow each other in `text` (as a phrase matches). A word that matches no
     term of the query holds none of the phrase's stems: only runs of neighbouring
     matching words are read."""
-    _, hits, positions = _scan(text, matches)
+    _, hits, positions = matches.scan(text)
     size, last = len(stems), stems[-1]
     run, previous = [], None
     for position in positions:
@@ -93,7 +89,7 @@ def _render(text, spans, start, end):
 
 def highlight(text, query, matches=None):
     """The whole `text`, escaped, with the matching words marked."""
-    matches = matches or matcher(query)
+    matches = matches or Matcher(query)
     spans = [word.span() for word in WORD.finditer(text) if matches(word.group())]
     return mark_safe(_render(text, spans, 0, len(text)))
 
@@ -102,8 +98,8 @@ def snippet(text, query, size=SNIPPET_WORDS, fallback="", matches=None):
     """The passage of about `size` words of `text` with the most different matching
     words, escaped, matches marked, with an ellipsis where it was cut. Without a
     match in `text` (say, only the title matched), the `fallback` text is used."""
-    matches = matches or matcher(query)
-    words, hits, positions = _scan(text, matches)  # hits: the stems of each matching word
+    matches = matches or Matcher(query)
+    words, hits, positions = matches.scan(text)  # hits: the stems of each matching word
     if fallback and not positions:
         return snippet(fallback, query, size, matches=matches)
     if not words:

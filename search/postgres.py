@@ -141,6 +141,8 @@ def match(query):
 
 # The marks of the words of the title, the lead and the names (author and themes).
 BUCKET, TITLED, LEADING, NAMED = "#", "@", "%", "="
+# The lexemes of a row's sample bucket ("#17") and group of buckets ("#g1").
+BUCKET_MARKS = (BUCKET, f"{BUCKET}g")
 # The mark of the pairs of each marked field: the title's and the lead's are marked as
 # their words are ("@de klant"), the names' are the names' own pairs ("^de klant").
 PAIR_MARKS = {TITLED: TITLED, LEADING: LEADING, NAMED: META_PAIR}
@@ -152,12 +154,10 @@ MARKS = (TEXT_PAIR, META_PAIR, BUCKET, TITLED, LEADING, NAMED)
 def sampled(query, buckets):
     """A condition (and parameters) on `r`: it matches `query` and its bucket
     (rows.bucket) is below `buckets`: through the lexemes of whole groups of buckets
-    ("#g1" for 16 to 31), and of single ones for the rest ("#17", rows.sample_parts),
+    ("#g1" for 16 to 31), and of single ones for the rest ("#17", rows.sample_words),
     so the GIN index reads a few short lists."""
-    groups, singles = rows.sample_parts(buckets)
-    either = [f"'{BUCKET}g{number}'" for number in groups]
-    either += [f"'{BUCKET}{number}'" for number in singles]
-    return "r.document @@ %s::tsquery", [f"{tsquery(query)} & ({' | '.join(either)})"]
+    either = " | ".join(f"'{word}'" for word in rows.sample_words(buckets, *BUCKET_MARKS))
+    return "r.document @@ %s::tsquery", [f"{tsquery(query)} & ({either})"]
 
 
 def candidates(query, level):
@@ -247,7 +247,6 @@ def tsvector(*fields, pairs=(), marks=()):
 
 
 def row_values(doc):
-    bucket = rows.bucket(doc.column_id)
     return (
         tsvector(
             doc.title,
@@ -256,8 +255,7 @@ def row_values(doc):
             doc.body,
             pairs=(TEXT_PAIR, META_PAIR, TEXT_PAIR, TEXT_PAIR),
             marks=[
-                f"{BUCKET}{bucket}",
-                f"{BUCKET}g{bucket // rows.GROUP}",
+                *rows.bucket_words(doc.column_id, *BUCKET_MARKS),
                 *(TITLED + token for token in doc.title),
                 *(LEADING + token for token in doc.lead),
                 *(NAMED + token for token in doc.meta),

@@ -131,10 +131,20 @@ def bucket(column_id):
 GROUP = 16
 
 
-def sample_parts(buckets):
-    """The groups and the single buckets that make up the buckets below `buckets`."""
+def bucket_words(column_id, single, group):
+    """The words that index a row's bucket: `single` then the bucket ("#17"), `group`
+    then its group of GROUP buckets ("#g1" for 16 to 31)."""
+    number = bucket(column_id)
+    return [f"{single}{number}", f"{group}{number // GROUP}"]
+
+
+def sample_words(buckets, single, group):
+    """The words of `bucket_words` whose rows are those of the buckets below
+    `buckets`: whole groups, then single buckets for the rest."""
     groups = buckets // GROUP
-    return range(groups), range(groups * GROUP, buckets)
+    return [f"{group}{number}" for number in range(groups)] + [
+        f"{single}{number}" for number in range(groups * GROUP, buckets)
+    ]
 
 
 class Held(NamedTuple):

@@ -98,6 +98,8 @@ MARK = "_"
 # table has no prefix index: "klant"* would otherwise merge the lists of every word
 # that follows "klant" in a short field).
 PAIR = MARK
+# The `sample` column's words: a bucket ("_b17") and a group of buckets ("_g1").
+SAMPLE_MARKS = (f"{MARK}b", f"{MARK}g")
 
 
 def _pairs(stems):
@@ -139,25 +141,25 @@ def matching_ids(query):
 def match(query):
     """A condition (and parameters) on the search row `r`: it matches `query` (SQLite
     looks the matching ids up in the rows, by their primary key)."""
-    sql, params = matching_ids(query)
-    return f"r.column_id IN ({sql})", params
+    return _row_matches(TABLE, expression(query))
+
+
+def _row_matches(table, expression):
+    """A condition (and parameters) on the search row `r`: its row of `table` (TABLE
+    or SHORT) matches the FTS5 `expression`."""
+    return f"r.column_id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", [expression]
 
 
 def sampled(query, buckets):
     """A condition (and parameters) on `r`: it matches `query` and its bucket
     (rows.bucket) is below `buckets`: through the words of whole groups of buckets in
     the `sample` column ("_g1" for 16 to 31), and of single ones for the rest ("_b17",
-    rows.sample_parts). FTS5 reads those short lists and looks up the query's terms
+    rows.sample_words). FTS5 reads those short lists and looks up the query's terms
     in the rows they hold, skipping the others: a phrase such as "de klant" is
     checked in the sample's rows only (at 100,000 columns 64 -> 10 ms, "klant" 6 ->
     1.5 ms)."""
-    groups, singles = rows.sample_parts(buckets)
-    either = [f'"{MARK}g{number}"' for number in groups]
-    either += [f'"{MARK}b{number}"' for number in singles]
-    return (
-        f"r.column_id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)",
-        [f"({expression(query)}) AND {{sample}} : ({' OR '.join(either)})"],
-    )
+    either = " OR ".join(f'"{word}"' for word in rows.sample_words(buckets, *SAMPLE_MARKS))
+    return _row_matches(TABLE, f"({expression(query)}) AND {{sample}} : ({either})")
 
 
 def restriction(query):
@@ -173,21 +175,21 @@ def candidates(query, level):
     and the restriction to pass as `within` to the conditions of the score, so that
     FTS5 intersects their lists with these rows. The short fields' table finds the
     candidates without reading the body's positions."""
-    held = f"r.column_id IN (SELECT rowid FROM {SHORT} WHERE {SHORT} MATCH %s)"
     either = _either(query.match_groups, level, _short_term)
     # Only the title's few rows are worth intersecting every list of the score with;
     # the candidates of the other levels are asked for by their rowids (`_in_table`).
     within = query.match_groups if level == 0 else Candidates(either)
+    held, held_params = _row_matches(SHORT, either)
     if len(query.match_groups) == 1 and not query.excluded:
         # A short field that holds a term of the only group: a match.
-        return (held, [either]), within
-    sql, params = matching_ids(query)
+        return (held, held_params), within
     if level == 0:
         # FTS5 skips through the query's lists to the few titled rows ('medewerkers
         # organisatie': 40 ms, against 50 with the query's 33,000 ids listed).
         whole = _either(query.match_groups, level, _term)
-        return (f"r.column_id IN ({sql})", [f"({params[0]}) AND ({whole})"]), within
-    return (f"{held} AND r.column_id IN ({sql})", [either, *params]), within
+        return _row_matches(TABLE, f"({expression(query)}) AND ({whole})"), within
+    sql, params = match(query)
+    return (f"{held} AND {sql}", [*held_params, *params]), within
 
 
 def _either(groups, level, term):
@@ -227,9 +229,9 @@ FEW = 200
 def _in_table(expression, within):
     """A condition (and parameters) on the search row `r`: its row of the whole text's
     table matches `expression`; among Candidates, decided by how many there are."""
-    every = f"r.column_id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)"
     if not isinstance(within, Candidates):
-        return every, [_restricted(expression, within)]
+        return _row_matches(TABLE, _restricted(expression, within))
+    every, _ = _row_matches(TABLE, expression)
     few = (
         f"(SELECT COUNT(*) < {FEW} FROM (SELECT 1 FROM {SHORT} WHERE {SHORT} MATCH %s LIMIT {FEW}))"
     )
@@ -242,10 +244,7 @@ def in_field(field, group, within=None):
     occurs in `field` (one of FIELDS), read from the short fields' table. With
     `within` (from `candidates`), only rows within it."""
     terms = " OR ".join(_short_term(term) for term in group)
-    return (
-        f"r.column_id IN (SELECT rowid FROM {SHORT} WHERE {SHORT} MATCH %s)",
-        [_restricted(f"{FIELDS[field]} : ({terms})", within, _short_term)],
-    )
+    return _row_matches(SHORT, _restricted(f"{FIELDS[field]} : ({terms})", within, _short_term))
 
 
 def in_document(terms, within=None):
@@ -286,17 +285,11 @@ def write(cursor, documents):
         (
             doc.column_id,
             *(" ".join(part) for part in (doc.title, doc.meta, doc.lead, doc.body)),
-            _sample(doc.column_id),
+            " ".join(rows.bucket_words(doc.column_id, *SAMPLE_MARKS)),
         )
         for doc in documents
     ]
     rows.insert(cursor, TABLE, ["rowid", "title", "meta", "lead", "body", "sample"], whole)
-
-
-def _sample(column_id):
-    """The `sample` column of a row: its bucket and its group of buckets."""
-    bucket = rows.bucket(column_id)
-    return f"{MARK}b{bucket} {MARK}g{bucket // rows.GROUP}"
 
 
 def stems(cursor, column_ids, table=rows.TABLE):

@@ -458,8 +458,8 @@ def test_frequency_is_the_number_of_columns_holding_the_stem(seed):
     ],
 )
 def test_a_phrase_is_found_only_as_its_words_follow_each_other(text, found):
-    from search.highlight import matcher, phrase_in
+    from search.highlight import Matcher, phrase_in
 
     query = parse('"klant centraal" klanten')
     stems = next(term.stems for term in query.terms if term.is_phrase)
-    assert phrase_in(text, stems, matcher(query)) is found
+    assert phrase_in(text, stems, Matcher(query)) is found

@@ -349,6 +349,18 @@ def swap(cursor):
     bm25.swap(cursor)
 
 
+def secondary_indexes(cursor, table):
+    """The indexes of `table` besides its key and unique constraints: (name,
+    definition) pairs."""
+    cursor.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema()"
+        " AND i.tablename = %s AND NOT EXISTS (SELECT FROM pg_constraint c"
+        " WHERE c.conrelid = %s::regclass AND c.conname = i.indexname) ORDER BY i.indexname",
+        [table, table],
+    )
+    return cursor.fetchall()
+
+
 def size(cursor):
     """Bytes used by the index (the search rows with their tsvectors and GIN index,
     and the term statistics)."""

@@ -74,7 +74,7 @@ def write(connection, cursor, rows, backend, table=TABLE):
                 local_year(column["published_at"]),
                 " ".join(str(pk) for pk in sorted(doc.theme_ids)),
                 len(doc.body),
-                *backend.row_values(doc),
+                *doc.row,
             )
             for doc, column in rows
         ],

@@ -411,6 +411,16 @@ def copy_short(cursor):
         rows.insert(cursor, SHORT, ["rowid", "title", "meta", "lead"], short)
 
 
+def secondary_indexes(cursor, table):
+    """The indexes of `table` besides its key: (name, definition) pairs."""
+    cursor.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s"
+        " AND sql IS NOT NULL ORDER BY name",  # the key's own index has no definition
+        [table],
+    )
+    return cursor.fetchall()
+
+
 def size(cursor):
     """Bytes used by the index, search rows and term statistics included (needs the
     dbstat virtual table; None without it)."""

@@ -74,7 +74,7 @@ def fill_old_database(apps):
     # (a vocabulary of words and stems only; search/0002 adds the frequencies).
     ThemedColumn = apps.get_model("articles", "ThemedColumn")
     values = list(apps.get_model("articles", "Column").objects.values(*index.FIELDS))
-    documents, vocabulary = index._documents(values, ThemedColumn)
+    documents, vocabulary, *_ = index._documents(values, ThemedColumn)
     with connection.cursor() as cursor:
         index.create_tables(cursor, connection.vendor)
         index._write(cursor, documents, values)

@@ -1,6 +1,7 @@
 """The index follows every change in the same transaction: no lag, no stale rows."""
 
 import io
+import os
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 import search
 from articles.models import Author, Column, Theme
-from search import bm25, sqlite
+from search import bm25, index, sqlite
 from search.dutch import ANALYZER_VERSION
 from search.index import backend
 from search.models import SearchIndexInfo, SearchWord
@@ -109,8 +110,12 @@ def test_a_rebuild_leaves_the_indexes_the_searches_need(seed):
         settings = ["PRAGMA secure_delete", "PRAGMA threads"]
         if connection.vendor == "sqlite":
             before = [cursor.execute(pragma).fetchone() for pragma in settings]
+        # The vocabulary's indexes, which the rebuild makes again after its rows.
+        vocabulary = backend().secondary_indexes(cursor, SearchWord._meta.db_table)
     search.rebuild()
     with connection.cursor() as cursor:
+        assert len(vocabulary) >= 3  # stem, backwards, window (PostgreSQL: and LIKE's)
+        assert backend().secondary_indexes(cursor, SearchWord._meta.db_table) == vocabulary
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT indexname FROM pg_indexes WHERE tablename IN (%s, %s)",
@@ -138,6 +143,38 @@ def test_a_second_rebuild_leaves_the_same_index(seed):
     before = index_state()
     search.rebuild()
     assert index_state() == before
+    assert found("evenwaardigheid")
+
+
+def _analysed_marked(columns, themes):
+    """`index._analyse_columns`, its documents marked with the process that made them:
+    a module's function, which a process pool can be handed."""
+    analysis = _ANALYSE(columns, themes)
+    for document in analysis.documents:
+        document.analysed_in = os.getpid()
+    return analysis
+
+
+_ANALYSE = index._analyse_columns
+
+
+def test_a_large_rebuild_analyses_in_processes_of_its_own_and_builds_the_same_index(
+    seed, monkeypatch
+):
+    search.rebuild()
+    before = index_state(), list(SearchWord.objects.values_list(*index.WORD_FIELDS))
+    analysed_in, write = [], index._write
+
+    def written(cursor, documents, columns, **options):
+        analysed_in.extend(document.analysed_in for document in documents)
+        return write(cursor, documents, columns, **options)
+
+    monkeypatch.setattr(index, "_analyse_columns", _analysed_marked)
+    monkeypatch.setattr(index, "_write", written)
+    monkeypatch.setattr(index.os, "cpu_count", lambda: 2)  # whatever the machine has
+    search.rebuild(batch_size=2)  # 3 batches
+    assert len(analysed_in) == 5 and os.getpid() not in analysed_in
+    assert (index_state(), list(SearchWord.objects.values_list(*index.WORD_FIELDS))) == before
     assert found("evenwaardigheid")
 
 

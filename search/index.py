@@ -418,7 +418,12 @@ def _replace_vocabulary(cursor, SearchWord, vocabulary):
     indexes = backend().secondary_indexes(cursor, table)
     for name, _ in indexes:
         cursor.execute(f"DROP INDEX {name}")
-    SearchWord.objects.all().delete()
+    # On PostgreSQL a DELETE left each rebuild's rows behind as dead tuples until a
+    # vacuum (2.9 million behind 262,000 words after a dozen rebuilds); TRUNCATE writes
+    # a new, empty table, and is undone with the transaction. SQLite's DELETE of all
+    # rows empties the table as a whole.
+    empty = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
+    cursor.execute(f"{empty} {table}")
     rows.insert(
         cursor, table, [SearchWord._meta.get_field(name).column for name in WORD_FIELDS], values
     )

@@ -267,11 +267,9 @@ def _count_stems(SearchWord, change):
 
 def rebuild(progress=None, apps=None, batch_size=500):
     """Rebuild the whole index; `progress(done, total)` is called after each batch."""
-    Column = _models(apps)[0]
-    ids = list(Column.objects.order_by("pk").values_list("pk", flat=True))
-    batches = [ids[start : start + batch_size] for start in range(0, len(ids), batch_size)]
-    with _analyser(len(batches)) as analyse, backend().rebuilding():
-        return _rebuild(ids, batches, analyse, progress, apps)
+    batches = -(-_models(apps)[0].objects.count() // batch_size)
+    with _analyser(batches) as analyse, backend().rebuilding():
+        return _rebuild(analyse, progress, apps, batch_size)
 
 
 # The processes a large rebuild analyses in, and how many batches they analyse ahead
@@ -325,12 +323,16 @@ def _analysed_batches(batches, analyse, Column, ThemedColumn):
         yield batch, columns, analysis.result()
 
 
-def _rebuild(ids, batches, analyse, progress, apps):
+def _rebuild(analyse, progress, apps, batch_size):
     Column, ThemedColumn, SearchWord = _models(apps)
     SearchIndexInfo = (apps or global_apps).get_model("search", "SearchIndexInfo")
     with connection.cursor() as cursor:
         table = backend().start_rebuild(cursor)
         loading = bm25.start_loading(cursor)
+    # Read after `start_rebuild`: a column saved before it is among them, one saved
+    # after it among the columns changed meanwhile (PostgreSQL), or both.
+    ids = list(Column.objects.order_by("pk").values_list("pk", flat=True))
+    batches = [ids[start : start + batch_size] for start in range(0, len(ids), batch_size)]
     vocabulary = _Vocabulary()
     done = 0
     for batch, columns, analysis in _analysed_batches(batches, analyse, Column, ThemedColumn):
@@ -410,20 +412,16 @@ def _catch_up(cursor, column_ids, table, terms, vocabulary, Column, ThemedColumn
 def _replace_vocabulary(cursor, SearchWord, vocabulary):
     """The vocabulary (a _Vocabulary), all at once. Hundreds of thousands of words on a
     large site: through the ORM, building their statements took longer than writing
-    them (36 of 65 s, 20,000 long columns). The indexes besides the key are made
-    again after the rows are in, from their own definitions: each sorted once
-    instead of kept current word by word (262,000 words on SQLite: 3.0 s -> 1.2)."""
+    them (36 of 65 s, 20,000 long columns). The indexes the backend lets go
+    (`droppable_indexes`) are made again after the rows are in, from their own
+    definitions: each sorted once instead of kept current word by word (262,000 words
+    on SQLite: 3.0 s -> 1.2)."""
     table = SearchWord._meta.db_table
     values = vocabulary.values()
-    indexes = backend().secondary_indexes(cursor, table)
+    indexes = backend().droppable_indexes(cursor, table)
     for name, _ in indexes:
-        cursor.execute(f"DROP INDEX {name}")
-    # On PostgreSQL a DELETE left each rebuild's rows behind as dead tuples until a
-    # vacuum (2.9 million behind 262,000 words after a dozen rebuilds); TRUNCATE writes
-    # a new, empty table, and is undone with the transaction. SQLite's DELETE of all
-    # rows empties the table as a whole.
-    empty = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
-    cursor.execute(f"{empty} {table}")
+        cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    cursor.execute(f"DELETE FROM {table}")
     rows.insert(
         cursor, table, [SearchWord._meta.get_field(name).column for name in WORD_FIELDS], values
     )

@@ -349,16 +349,12 @@ def swap(cursor):
     bm25.swap(cursor)
 
 
-def secondary_indexes(cursor, table):
-    """The indexes of `table` besides its key and unique constraints: (name,
-    definition) pairs."""
-    cursor.execute(
-        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema()"
-        " AND i.tablename = %s AND NOT EXISTS (SELECT FROM pg_constraint c"
-        " WHERE c.conrelid = %s::regclass AND c.conname = i.indexname) ORDER BY i.indexname",
-        [table, table],
-    )
-    return cursor.fetchall()
+def droppable_indexes(cursor, table):
+    """None: a rebuild replaces the vocabulary (`table`) in its last transaction, after
+    locking the search rows, and dropping an index would lock the vocabulary too, which
+    searches read before the search rows and saves write after them: either would
+    deadlock with the rebuild."""
+    return []
 
 
 def size(cursor):

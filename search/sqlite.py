@@ -411,8 +411,10 @@ def copy_short(cursor):
         rows.insert(cursor, SHORT, ["rowid", "title", "meta", "lead"], short)
 
 
-def secondary_indexes(cursor, table):
-    """The indexes of `table` besides its key: (name, definition) pairs."""
+def droppable_indexes(cursor, table):
+    """The indexes of `table` besides its key, (name, definition) pairs: a rebuild
+    holds the database's only write lock and searches read a snapshot (WAL), so it may
+    drop and make them again while it writes the table's rows."""
     cursor.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s"
         " AND sql IS NOT NULL ORDER BY name",  # the key's own index has no definition

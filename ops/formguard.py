@@ -8,6 +8,7 @@ robot_reason(). Each form has a salt of its own, so one form's token is no good 
 another. reactions/forms.py and subscriptions/forms.py show how.
 """
 
+import math
 import secrets
 import time
 
@@ -36,7 +37,10 @@ def issue_token(*, salt, **fields):
     """A signed token (JSON, not pickle) with `fields` (the column, say) and when the
     form was shown. A random nonce keeps two readers served in the same millisecond
     apart."""
-    payload = {**fields, "issued": round(time.time(), 3), "nonce": secrets.token_hex(4)}
+    # To the millisecond, rounded down: rounded to the nearest, a token read back at
+    # once could seem issued in the future, and "sent too fast" with no minimum.
+    issued = math.floor(time.time() * 1000) / 1000
+    payload = {**fields, "issued": issued, "nonce": secrets.token_hex(4)}
     return signing.dumps(payload, salt=salt)
 
 

@@ -29,6 +29,14 @@ def test_a_token_gives_back_its_fields_and_when_it_was_issued():
     assert len(token["nonce"]) == 8
 
 
+def test_a_form_sent_back_at_once_is_not_too_fast_when_no_minimum_is_set(monkeypatch):
+    # A moment whose millisecond rounds up: the token must not seem issued later.
+    monkeypatch.setattr(formguard.time, "time", lambda: 1_796_168_995.3606)
+    token = formguard.read_token(formguard.issue_token(salt=SALT), salt=SALT, max_age=60)
+    assert token["issued"] <= 1_796_168_995.3606
+    assert formguard.robot_reason(honeypot="", issued=token["issued"], min_seconds=0) == ""
+
+
 def test_two_tokens_issued_at_once_differ():
     assert formguard.issue_token(salt=SALT) != formguard.issue_token(salt=SALT)
 

@@ -135,7 +135,12 @@ def expression(query):
 
 def matching_ids(query):
     """SQL (and parameters) selecting the ids of the columns that match."""
-    return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression(query)]
+    return _matching(TABLE), [expression(query)]
+
+
+def _matching(table):
+    """SQL selecting the rowids of `table` (TABLE or SHORT) that match one expression."""
+    return f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
 
 
 def match(query):
@@ -147,7 +152,7 @@ def match(query):
 def _row_matches(table, expression):
     """A condition (and parameters) on the search row `r`: its row of `table` (TABLE
     or SHORT) matches the FTS5 `expression`."""
-    return f"r.column_id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", [expression]
+    return f"r.column_id IN ({_matching(table)})", [expression]
 
 
 def sampled(query, buckets):
